@@ -1,0 +1,24 @@
+// The addon instance: one per JS environment (main thread or worker), so the addon is
+// context-aware. It also keeps the constructors the glue needs to create objects from C++.
+#pragma once
+
+#include <napi.h>
+
+namespace ringmix::addon {
+
+class RingmixAddon : public Napi::Addon<RingmixAddon> {
+ public:
+  RingmixAddon(Napi::Env env, Napi::Object exports);
+
+  static RingmixAddon& of(Napi::Env env) { return *env.GetInstanceData<RingmixAddon>(); }
+
+  Napi::FunctionReference tapConstructor;
+
+ private:
+  Napi::Value Info(const Napi::CallbackInfo& info);
+  Napi::Value RtGuardCounts(const Napi::CallbackInfo& info);
+  Napi::Value RtGuardSelfTest(const Napi::CallbackInfo& info);
+  Napi::Value RtGuardReset(const Napi::CallbackInfo& info);
+};
+
+}  // namespace ringmix::addon

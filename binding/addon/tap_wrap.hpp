@@ -1,0 +1,34 @@
+// TapWrap: a JS reader of the mixer's broadcast ring. It reads on the JS thread at its own pace;
+// falling behind costs it frames (counted exactly), never the mix.
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <memory>
+
+#include "engine/engine.hpp"
+#include "rt/spmc_ring.hpp"
+
+namespace ringmix::addon {
+
+class TapWrap : public Napi::ObjectWrap<TapWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit TapWrap(const Napi::CallbackInfo& info);
+  // Called by MixerWrap::OpenTap on a freshly constructed TapWrap.
+  void attach(std::shared_ptr<engine::Engine> engine, std::size_t capacityFrames);
+
+ private:
+  Napi::Value Read(const Napi::CallbackInfo& info);
+  Napi::Value Stats(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+
+  // Keeps the ring alive while this reader exists, even after the mixer is closed.
+  std::shared_ptr<engine::Engine> engine_;
+  std::unique_ptr<rt::SpmcRing<float>::Reader> reader_;
+  std::uint32_t channels_ = 2;
+  std::uint64_t readFrames_ = 0;
+};
+
+}  // namespace ringmix::addon

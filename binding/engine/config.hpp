@@ -1,0 +1,29 @@
+// Engine configuration and limits, fixed when a mixer is created.
+#pragma once
+
+#include <cstdint>
+
+namespace ringmix::engine {
+
+// Inputs live in fixed arrays on the real-time side (and in the metrics snapshot), so their number
+// is bounded. 64 covers a large broadcast console.
+inline constexpr std::uint32_t kMaxInputs = 128;
+inline constexpr std::uint32_t kMaxChannels = 2;
+inline constexpr std::uint32_t kMaxPeriodFrames = 4096;
+
+struct EngineConfig {
+  std::uint32_t sampleRate = 48000;
+  std::uint32_t periodFrames = 256;
+  std::uint32_t channels = 2;
+  // Parameter ramps (gain, pan, mute, solo): long enough to be click-free, short enough to feel
+  // immediate.
+  double rampMs = 10.0;
+  // Meter window: peak and RMS in metrics() cover the most recent this-many milliseconds.
+  double meterWindowMs = 100.0;
+  // The broadcast ring read by taps and other consumers.
+  std::uint32_t outputRingFrames = 1u << 17;  // 2.7 s at 48 kHz
+  std::uint32_t commandQueueSize = 1024;
+  std::uint32_t eventQueueSize = 256;
+};
+
+}  // namespace ringmix::engine

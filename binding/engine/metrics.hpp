@@ -1,0 +1,37 @@
+// The metrics snapshot the real-time side publishes every cycle (through rt::Snapshot) and JS
+// reads when it polls. Plain fixed-size data so the publish is a bounded copy.
+#pragma once
+
+#include <cstdint>
+
+#include "config.hpp"
+
+namespace ringmix::engine {
+
+struct InputMetrics {
+  std::uint32_t id;
+  std::uint32_t channels;
+  float peakDb[kMaxChannels];  // post-fader, pre-pan, over the meter window
+  float rmsDb[kMaxChannels];
+  std::uint32_t fillFrames;    // frames waiting in the input's ring
+  std::uint64_t underruns;     // cycles that found fewer frames than they needed
+  std::uint64_t overruns;      // frames the producer could not write (ring full)
+};
+
+struct MetricsFrame {
+  std::uint64_t frames;  // mix frames produced since creation
+  std::uint64_t cycles;
+  std::uint64_t xruns;
+  double dspLoad;        // last cycle's processing time / period
+  double cycleUsMean;    // since start
+  double cycleUsMax;     // over the last ~second
+  double lateUsMean;     // clock wake-up lateness, since start
+  double lateUsMax;      // over the last ~second
+  std::uint32_t realtimePriority;  // 1 when the clock thread got SCHED_FIFO
+  std::uint32_t inputCount;
+  float masterPeakDb[kMaxChannels];
+  float masterRmsDb[kMaxChannels];
+  InputMetrics inputs[kMaxInputs];
+};
+
+}  // namespace ringmix::engine

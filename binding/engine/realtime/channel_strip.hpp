@@ -1,0 +1,85 @@
+// ChannelStrip: gain, mute, solo and pan of one input, applied while summing into the mix.
+// Real-time code: arithmetic on preallocated state.
+//
+// Signal path per frame: x · gain (ramped; 0 when muted or soloed out) → input meter (post-fader,
+// pre-pan) → pan gains (ramped, see pan_law.hpp) → added to the mix bus.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+#include "meter.hpp"
+#include "pan_law.hpp"
+#include "ramp.hpp"
+
+namespace ringmix::engine {
+
+struct StripParams {
+  double gainDb = 0.0;
+  double pan = 0.0;
+  bool muted = false;
+  bool solo = false;
+};
+
+inline float dbToGain(double db) noexcept {
+  return std::isinf(db) && db < 0 ? 0.0f : static_cast<float>(std::pow(10.0, db / 20.0));
+}
+
+class ChannelStrip {
+ public:
+  void configure(std::uint32_t inChannels, std::uint32_t outChannels, std::uint32_t rampFrames,
+                 const StripParams& initial, bool anySolo) noexcept {
+    in_ = inChannels;
+    out_ = outChannels;
+    rampFrames_ = rampFrames;
+    params_ = initial;
+    // A new input starts at its settings, without a fade-in from zero.
+    gain_.reset(effectiveGain(anySolo));
+    const PanGains p = panGains(in_, out_, static_cast<float>(params_.pan));
+    for (unsigned i = 0; i < 2; ++i)
+      for (unsigned o = 0; o < 2; ++o) pan_[i][o].reset(p.g[i][o]);
+  }
+
+  StripParams& params() noexcept { return params_; }
+  const StripParams& params() const noexcept { return params_; }
+
+  // After any parameter (or the mixer's solo state) changes: ramp toward the new targets.
+  void retarget(bool anySolo) noexcept {
+    gain_.setTarget(effectiveGain(anySolo), rampFrames_);
+    const PanGains p = panGains(in_, out_, static_cast<float>(params_.pan));
+    for (unsigned i = 0; i < 2; ++i)
+      for (unsigned o = 0; o < 2; ++o) pan_[i][o].setTarget(p.g[i][o], rampFrames_);
+  }
+
+  // Adds `frames` interleaved frames of `in` (in_ channels) into `bus` (out_ channels).
+  void process(const float* in, float* bus, std::uint32_t frames, WindowMeter& meter) noexcept {
+    meter.beginBlock();
+    for (std::uint32_t f = 0; f < frames; ++f) {
+      const float g = gain_.next();
+      float pg[2][2];
+      for (unsigned i = 0; i < 2; ++i)
+        for (unsigned o = 0; o < 2; ++o) pg[i][o] = pan_[i][o].next();
+      for (std::uint32_t i = 0; i < in_; ++i) {
+        const float x = in[f * in_ + i] * g;
+        meter.add(i, x);
+        for (std::uint32_t o = 0; o < out_; ++o) bus[f * out_ + o] += x * pg[i][o];
+      }
+    }
+    meter.commitBlock(frames);
+  }
+
+ private:
+  float effectiveGain(bool anySolo) const noexcept {
+    if (params_.muted || (anySolo && !params_.solo)) return 0.0f;
+    return dbToGain(params_.gainDb);
+  }
+
+  std::uint32_t in_ = 1;
+  std::uint32_t out_ = 2;
+  std::uint32_t rampFrames_ = 0;
+  StripParams params_{};
+  LinearRamp gain_;
+  LinearRamp pan_[2][2];
+};
+
+}  // namespace ringmix::engine

@@ -1,0 +1,90 @@
+// Generator: the signal of a virtual device (sine, noise, silence, impulses). It renders into a
+// caller's buffer from its own state only. Real-time code.
+//
+// Levels: `levelDb` is the peak level in dBFS of every channel (the same signal on each):
+// sine amplitude, the bound of uniform white noise, the height of each one-sample impulse.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+namespace ringmix::engine {
+
+enum class GeneratorKind : std::uint8_t { Sine, Noise, Silence, Impulses };
+
+struct GeneratorParams {
+  GeneratorKind kind = GeneratorKind::Sine;
+  double frequency = 440.0;
+  double levelDb = -18.0;
+  double intervalMs = 1000.0;
+};
+
+class Generator {
+ public:
+  void configure(const GeneratorParams& p, std::uint32_t sampleRate, std::uint32_t channels,
+                 std::uint64_t seed) noexcept {
+    params_ = p;
+    channels_ = channels;
+    amplitude_ = static_cast<float>(std::pow(10.0, p.levelDb / 20.0));
+    phaseInc_ = p.frequency / sampleRate;
+    phase_ = 0.0;
+    rng_ = seed ? seed : 0x9E3779B97F4A7C15ull;
+    intervalFrames_ = static_cast<std::uint64_t>(std::llround(p.intervalMs * sampleRate / 1000.0));
+    if (intervalFrames_ == 0) intervalFrames_ = 1;
+    untilImpulse_ = 0;  // the first impulse is the first frame
+  }
+
+  // Writes `frames` interleaved frames of `channels` channels.
+  void render(float* out, std::uint32_t frames) noexcept {
+    for (std::uint32_t i = 0; i < frames; ++i) {
+      const float v = nextSample();
+      for (std::uint32_t c = 0; c < channels_; ++c) out[i * channels_ + c] = v;
+    }
+  }
+
+  std::uint32_t channels() const noexcept { return channels_; }
+
+ private:
+  float nextSample() noexcept {
+    switch (params_.kind) {
+      case GeneratorKind::Sine: {
+        const float v = amplitude_ * static_cast<float>(std::sin(2.0 * 3.14159265358979323846 * phase_));
+        phase_ += phaseInc_;
+        phase_ -= std::floor(phase_);  // keep the phase small so precision never degrades
+        return v;
+      }
+      case GeneratorKind::Noise: {
+        // xorshift64*: fast, allocation-free, deterministic from the seed.
+        rng_ ^= rng_ >> 12;
+        rng_ ^= rng_ << 25;
+        rng_ ^= rng_ >> 27;
+        const std::uint64_t r = rng_ * 0x2545F4914F6CDD1Dull;
+        const double u = static_cast<double>(r >> 11) * (1.0 / 9007199254740992.0);  // [0, 1)
+        return amplitude_ * static_cast<float>(2.0 * u - 1.0);
+      }
+      case GeneratorKind::Impulses: {
+        float v = 0.0f;
+        if (untilImpulse_ == 0) {
+          v = amplitude_;
+          untilImpulse_ = intervalFrames_;
+        }
+        --untilImpulse_;
+        return v;
+      }
+      case GeneratorKind::Silence:
+        break;
+    }
+    return 0.0f;
+  }
+
+  GeneratorParams params_{};
+  std::uint32_t channels_ = 1;
+  float amplitude_ = 0.0f;
+  double phase_ = 0.0;
+  double phaseInc_ = 0.0;
+  std::uint64_t rng_ = 1;
+  std::uint64_t intervalFrames_ = 1;
+  std::uint64_t untilImpulse_ = 0;
+};
+
+}  // namespace ringmix::engine

@@ -1,0 +1,217 @@
+// SpscRing<T>: a wait-free single-producer single-consumer ring of trivially copyable items.
+//
+// Memory-ordering argument (see also ARCHITECTURE.md):
+// - The producer owns `write_`, the consumer owns `read_`. Both are free-running 64-bit positions;
+//   the slot of position p is p & mask. Fill is `write - read` in unsigned arithmetic, so it stays
+//   correct when the positions wrap past UINT64_MAX.
+// - The producer fills slots, then publishes them with a release store of `write_`. The consumer
+//   reads `write_` with acquire, so every slot store the producer made before that release is visible.
+// - Symmetrically the consumer finishes reading slots, then frees them with a release store of
+//   `read_`; the producer reloads `read_` with acquire before reusing those slots, so it can never
+//   overwrite a slot the consumer is still copying out.
+// - Each side keeps a plain cached copy of the other side's position and reloads the atomic only
+//   when the cache says there is not enough room/data. In the steady state neither side touches the
+//   other's cache line, which is what keeps this fast under contention.
+// There are no standalone fences: every synchronisation is an acquire/release pair on a position,
+// which ThreadSanitizer understands.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <type_traits>
+
+#include "cache_line.hpp"
+
+namespace ringmix::rt {
+
+template <class T>
+class SpscRing {
+  static_assert(std::is_trivially_copyable_v<T>, "SpscRing items are copied with memcpy");
+
+ public:
+  // Two spans (the second is non-empty only when the region wraps) plus commit(k).
+  // Obtained and committed on the side that owns it; committing more than size() is clamped.
+  class WriteChunk {
+   public:
+    std::span<T> first, second;
+    std::size_t size() const noexcept { return first.size() + second.size(); }
+    void commit(std::size_t k) noexcept { ring_->commitWrite(std::min(k, size())); }
+
+   private:
+    friend class SpscRing;
+    WriteChunk(SpscRing* r, std::span<T> a, std::span<T> b) : first(a), second(b), ring_(r) {}
+    SpscRing* ring_;
+  };
+
+  class ReadChunk {
+   public:
+    std::span<const T> first, second;
+    std::size_t size() const noexcept { return first.size() + second.size(); }
+    void commit(std::size_t k) noexcept { ring_->commitRead(std::min(k, size())); }
+
+   private:
+    friend class SpscRing;
+    ReadChunk(SpscRing* r, std::span<const T> a, std::span<const T> b)
+        : first(a), second(b), ring_(r) {}
+    SpscRing* ring_;
+  };
+
+  // Capacity is minCapacity rounded up to a power of two. startPosition exists so tests can start
+  // the free-running counters just below UINT64_MAX and prove the wrap-around arithmetic.
+  explicit SpscRing(std::size_t minCapacity, std::uint64_t startPosition = 0)
+      : capacity_(roundUpPow2(minCapacity)),
+        mask_(capacity_ - 1),
+        buffer_(new T[capacity_]()) {
+    prod_.write.store(startPosition, std::memory_order_relaxed);
+    prod_.cachedRead = startPosition;
+    cons_.read.store(startPosition, std::memory_order_relaxed);
+    cons_.cachedWrite = startPosition;
+  }
+
+  SpscRing(const SpscRing&) = delete;
+  SpscRing& operator=(const SpscRing&) = delete;
+
+  std::size_t capacity() const noexcept { return capacity_; }
+
+  // ---- producer side (one thread) -------------------------------------------------------------
+
+  // Free slots right now (always reloads the consumer position).
+  std::size_t writeAvailable() noexcept {
+    prod_.cachedRead = cons_.read.load(std::memory_order_acquire);
+    return freeFromCache();
+  }
+
+  // Up to n writable slots; fewer if the ring is fuller. Reloads the consumer position only when
+  // the cached one says fewer than n are free.
+  WriteChunk writeChunk(std::size_t n) noexcept {
+    std::size_t avail = freeFromCache();
+    if (avail < n) {
+      prod_.cachedRead = cons_.read.load(std::memory_order_acquire);
+      avail = freeFromCache();
+    }
+    n = std::min(n, avail);
+    const std::uint64_t w = prod_.write.load(std::memory_order_relaxed);
+    const std::size_t start = static_cast<std::size_t>(w & mask_);
+    const std::size_t firstLen = std::min(n, capacity_ - start);
+    return WriteChunk(this, std::span<T>(buffer_.get() + start, firstLen),
+                      std::span<T>(buffer_.get(), n - firstLen));
+  }
+
+  // Writes what fits and returns the count; the caller keeps the rest (backpressure, nothing is
+  // counted as lost). With granularity g (e.g. the channel count) only whole groups of g items are
+  // written, so a full ring never splits an interleaved frame.
+  std::size_t tryPush(const T* data, std::size_t n, std::size_t granularity = 1) noexcept {
+    WriteChunk c = writeChunk(n);
+    if (granularity > 1 && c.size() % granularity != 0)
+      c = writeChunk(c.size() - c.size() % granularity);
+    copyIn(c.first, data);
+    copyIn(c.second, data + c.first.size());
+    const std::size_t done = c.size();
+    c.commit(done);
+    return done;
+  }
+
+  // For producers that cannot wait or retry (device callbacks): writes what fits, never waits, and
+  // counts the items that did not fit in droppedItems().
+  std::size_t push(const T* data, std::size_t n, std::size_t granularity = 1) noexcept {
+    const std::size_t done = tryPush(data, n, granularity);
+    if (done < n)
+      prod_.dropped.store(prod_.dropped.load(std::memory_order_relaxed) + (n - done),
+                          std::memory_order_relaxed);
+    return done;
+  }
+
+  // Items refused by push() because the ring was full. Any thread may read it.
+  std::uint64_t droppedItems() const noexcept { return prod_.dropped.load(std::memory_order_relaxed); }
+
+  // ---- consumer side (one thread) -------------------------------------------------------------
+
+  std::size_t readAvailable() noexcept {
+    cons_.cachedWrite = prod_.write.load(std::memory_order_acquire);
+    return fillFromCache();
+  }
+
+  ReadChunk readChunk(std::size_t n) noexcept {
+    std::size_t avail = fillFromCache();
+    if (avail < n) {
+      cons_.cachedWrite = prod_.write.load(std::memory_order_acquire);
+      avail = fillFromCache();
+    }
+    n = std::min(n, avail);
+    const std::uint64_t r = cons_.read.load(std::memory_order_relaxed);
+    const std::size_t start = static_cast<std::size_t>(r & mask_);
+    const std::size_t firstLen = std::min(n, capacity_ - start);
+    return ReadChunk(this, std::span<const T>(buffer_.get() + start, firstLen),
+                     std::span<const T>(buffer_.get(), n - firstLen));
+  }
+
+  // Copies out up to n items; returns how many.
+  std::size_t pop(T* out, std::size_t n) noexcept {
+    ReadChunk c = readChunk(n);
+    copyOut(out, c.first);
+    copyOut(out + c.first.size(), c.second);
+    const std::size_t done = c.size();
+    c.commit(done);
+    return done;
+  }
+
+  // ---- any thread (a snapshot, already stale when returned) ------------------------------------
+
+  std::size_t sizeApprox() const noexcept {
+    const std::uint64_t r = cons_.read.load(std::memory_order_acquire);
+    const std::uint64_t w = prod_.write.load(std::memory_order_acquire);
+    const std::uint64_t d = w - r;
+    // A reader racing both sides can see r newer than w; that is "empty", not 2^64.
+    return d > capacity_ ? 0 : static_cast<std::size_t>(d);
+  }
+  std::uint64_t writePosition() const noexcept { return prod_.write.load(std::memory_order_acquire); }
+  std::uint64_t readPosition() const noexcept { return cons_.read.load(std::memory_order_acquire); }
+
+ private:
+  std::size_t freeFromCache() const noexcept {
+    const std::uint64_t w = prod_.write.load(std::memory_order_relaxed);
+    return capacity_ - static_cast<std::size_t>(w - prod_.cachedRead);
+  }
+  std::size_t fillFromCache() const noexcept {
+    const std::uint64_t r = cons_.read.load(std::memory_order_relaxed);
+    return static_cast<std::size_t>(cons_.cachedWrite - r);
+  }
+  void commitWrite(std::size_t k) noexcept {
+    prod_.write.store(prod_.write.load(std::memory_order_relaxed) + k, std::memory_order_release);
+  }
+  void commitRead(std::size_t k) noexcept {
+    cons_.read.store(cons_.read.load(std::memory_order_relaxed) + k, std::memory_order_release);
+  }
+  static void copyIn(std::span<T> dst, const T* src) noexcept {
+    if (!dst.empty()) std::memcpy(dst.data(), src, dst.size_bytes());
+  }
+  static void copyOut(T* dst, std::span<const T> src) noexcept {
+    if (!src.empty()) std::memcpy(dst, src.data(), src.size_bytes());
+  }
+
+  // Producer-owned line: its position, its cache of the consumer's, its drop counter.
+  struct alignas(kCacheLine) ProducerSide {
+    std::atomic<std::uint64_t> write{0};
+    std::uint64_t cachedRead = 0;
+    std::atomic<std::uint64_t> dropped{0};
+  };
+  // Consumer-owned line.
+  struct alignas(kCacheLine) ConsumerSide {
+    std::atomic<std::uint64_t> read{0};
+    std::uint64_t cachedWrite = 0;
+  };
+
+  // Read-only after construction; on its own line so neither side's stores invalidate it.
+  alignas(kCacheLine) const std::size_t capacity_;
+  const std::size_t mask_;
+  const std::unique_ptr<T[]> buffer_;
+  ProducerSide prod_;
+  ConsumerSide cons_;
+};
+
+}  // namespace ringmix::rt

@@ -1,0 +1,59 @@
+/**
+ * Stable error codes carried by {@link RingmixError}. Switch on `err.code`, never on messages.
+ */
+export type RingmixErrorCode =
+  | 'ERR_CLOSED'
+  | 'ERR_INPUT_REMOVED'
+  | 'ERR_NATIVE_LOAD'
+  | 'ERR_NO_AUDIO_BACKEND'
+  | 'ERR_QUEUE_FULL'
+  | 'ERR_TOO_MANY_INPUTS'
+  | 'ERR_WRONG_CLOCK';
+
+/**
+ * A state or environment error from ringmix. (Wrong argument types throw `TypeError` and
+ * out-of-range values `RangeError`; both carry a `code` too, see {@link ArgumentErrorCode}.)
+ */
+export class RingmixError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: RingmixErrorCode;
+
+  constructor(code: RingmixErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RingmixError';
+    this.code = code;
+  }
+}
+
+/** Codes on the `TypeError`s and `RangeError`s thrown for bad arguments. */
+export type ArgumentErrorCode = 'ERR_INVALID_ARG_TYPE' | 'ERR_OUT_OF_RANGE' | 'ERR_UNKNOWN_OPTION';
+
+/** A `TypeError` or `RangeError` carrying a stable `code`. */
+export type ArgumentError = (TypeError | RangeError) & { code: ArgumentErrorCode };
+
+/** @internal */
+export function typeError(message: string, code: ArgumentErrorCode = 'ERR_INVALID_ARG_TYPE'): ArgumentError {
+  return Object.assign(new TypeError(message), { code });
+}
+
+/** @internal */
+export function rangeError(message: string): ArgumentError {
+  return Object.assign(new RangeError(message), { code: 'ERR_OUT_OF_RANGE' as const });
+}
+
+/**
+ * Native errors carry a `code` (set by the addon) but come from Node's own realm; rethrow state
+ * errors as RingmixError so `instanceof` works for callers.
+ * @internal
+ */
+export function fromNative(err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (
+    code === 'ERR_CLOSED' ||
+    code === 'ERR_QUEUE_FULL' ||
+    code === 'ERR_TOO_MANY_INPUTS'
+  ) {
+    return new RingmixError(code, (err as Error).message, { cause: err });
+  }
+  return err;
+}

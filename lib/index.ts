@@ -1,0 +1,20 @@
+/**
+ * ringmix: a real-time audio mixing engine for Node.js.
+ *
+ * The C++ addon runs the audio on lock-free rings; this module is the thin TypeScript layer over
+ * it. See README.md for usage and ARCHITECTURE.md for how it works.
+ * @packageDocumentation
+ */
+import { native, type BuildInfo } from './native';
+
+export { Mixer, Master, type MixerEvents } from './mixer';
+export { Input } from './input';
+export { Tap } from './tap';
+export { RingmixError, type RingmixErrorCode, type ArgumentError, type ArgumentErrorCode } from './errors';
+export type { BuildInfo } from './native';
+export type * from './types';
+
+/** Facts about the loaded native addon (version, compiler, atomics): useful in bug reports. */
+export function buildInfo(): BuildInfo {
+  return native().info();
+}

@@ -1,0 +1,199 @@
+/**
+ * One input of a mixer: its channel-strip settings and, for push sources, the way JS feeds it.
+ */
+import { Writable } from 'node:stream';
+import { RingmixError, fromNative, rangeError, typeError } from './errors';
+import type { NativeMixer, StripParam } from './native';
+import { checkBoolean, checkNumber } from './validate';
+
+/** What an Input needs from its mixer. @internal */
+export interface InputHost {
+  /** The engine; throws ERR_CLOSED once the mixer is closed. */
+  engine(): NativeMixer;
+  readonly periodMs: number;
+  readonly sampleRate: number;
+  inputRemoved(input: Input): void;
+}
+
+/** @internal */
+export interface InputInit {
+  id: number;
+  name: string;
+  gainDb: number;
+  pan: number;
+  muted: boolean;
+  solo: boolean;
+  /** Channels of a push source; null for other sources. */
+  pushChannels: 1 | 2 | null;
+}
+
+export const GAIN_MIN_DB = -144;
+export const GAIN_MAX_DB = 24;
+
+/** @internal */
+export function checkGainDb(value: unknown, name: string): number {
+  return checkNumber(value, name, GAIN_MIN_DB, GAIN_MAX_DB, { allowMinusInfinity: true });
+}
+
+/**
+ * An input channel. Setting `gainDb`, `pan`, `muted` or `solo` sends a command that the mix applies
+ * on its next cycle, ramped over 10 ms so there is no click.
+ */
+export class Input {
+  /** Stable id, as in metrics. */
+  readonly id: number;
+  /** Label used in metrics. */
+  readonly name: string;
+  readonly #host: InputHost;
+  readonly #pushChannels: 1 | 2 | null;
+  #gainDb: number;
+  #pan: number;
+  #muted: boolean;
+  #solo: boolean;
+  #removed = false;
+
+  /** @internal */
+  constructor(host: InputHost, init: InputInit) {
+    this.#host = host;
+    this.id = init.id;
+    this.name = init.name;
+    this.#gainDb = init.gainDb;
+    this.#pan = init.pan;
+    this.#muted = init.muted;
+    this.#solo = init.solo;
+    this.#pushChannels = init.pushChannels;
+  }
+
+  /** Fader gain in dB (-144–24, or -Infinity for off). */
+  get gainDb(): number {
+    return this.#gainDb;
+  }
+  set gainDb(value: number) {
+    const v = checkGainDb(value, 'gainDb');
+    this.#send('gainDb', v);
+    this.#gainDb = v;
+  }
+
+  /** Pan, -1 (left) … 1 (right): constant power for mono inputs, balance for stereo ones. */
+  get pan(): number {
+    return this.#pan;
+  }
+  set pan(value: number) {
+    const v = checkNumber(value, 'pan', -1, 1);
+    this.#send('pan', v);
+    this.#pan = v;
+  }
+
+  get muted(): boolean {
+    return this.#muted;
+  }
+  set muted(value: boolean) {
+    const v = checkBoolean(value, 'muted');
+    this.#send('muted', v);
+    this.#muted = v;
+  }
+
+  /** While any input is soloed, only soloed inputs are heard. */
+  get solo(): boolean {
+    return this.#solo;
+  }
+  set solo(value: boolean) {
+    const v = checkBoolean(value, 'solo');
+    this.#send('solo', v);
+    this.#solo = v;
+  }
+
+  /** Channels of a push input (1 or 2); null for other sources. */
+  get channels(): 1 | 2 | null {
+    return this.#pushChannels;
+  }
+
+  /** True after {@link Input.remove}. */
+  get removed(): boolean {
+    return this.#removed;
+  }
+
+  /** Takes the input out of the mix (from the next cycle) and frees it. Idempotent. */
+  remove(): void {
+    if (this.#removed) return;
+    this.#host.engine().removeInput(this.id);
+    this.#removed = true;
+    this.#host.inputRemoved(this);
+  }
+
+  /**
+   * Push inputs: queues interleaved frames for the mix. Returns how many frames fitted; the rest
+   * is yours to write again later (the ring is full: backpressure). Never blocks.
+   */
+  write(data: Float32Array): number {
+    const channels = this.#requirePush('write');
+    if (!(data instanceof Float32Array)) throw typeError('data must be a Float32Array');
+    if (data.length % channels !== 0) {
+      throw rangeError(`data length must be a multiple of the input's channels (${channels}), got ${data.length}`);
+    }
+    return this.#call((e) => e.write(this.id, data, channels));
+  }
+
+  /** Push inputs: frames that {@link Input.write} would accept right now. */
+  writableFrames(): number {
+    this.#requirePush('writableFrames');
+    return this.#call((e) => e.writable(this.id));
+  }
+
+  /**
+   * Push inputs: a Node `Writable` taking interleaved 32-bit float samples (native byte order) as
+   * Buffers. It applies backpressure while the input's ring is full, so piping a fast source into
+   * it never loses audio.
+   */
+  writable(): Writable {
+    const channels = this.#requirePush('writable');
+    const frameBytes = 4 * channels;
+    let carry = Buffer.alloc(0); // bytes of an incomplete frame from the previous chunk
+    return new Writable({
+      highWaterMark: frameBytes * this.#host.sampleRate, // about a second buffered upstream
+      write: (chunk: Buffer, _encoding, callback) => {
+        const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+        const whole = bytes.length - (bytes.length % frameBytes);
+        carry = Buffer.from(bytes.subarray(whole));
+        // Copy into an aligned buffer: Float32Array views need 4-byte alignment.
+        const samples = new Float32Array(whole / 4);
+        Buffer.from(samples.buffer).set(bytes.subarray(0, whole));
+        let offset = 0;
+        const pump = (): void => {
+          try {
+            if (this.#removed) throw new RingmixError('ERR_INPUT_REMOVED', `input ${this.id} was removed`);
+            offset += this.write(samples.subarray(offset)) * channels;
+          } catch (err) {
+            callback(err as Error);
+            return;
+          }
+          if (offset < samples.length) setTimeout(pump, this.#host.periodMs);
+          else callback();
+        };
+        pump();
+      },
+    });
+  }
+
+  #requirePush(method: string): 1 | 2 {
+    if (this.#pushChannels === null) {
+      throw typeError(`${method}() is only for push inputs (source: { push: { channels } })`);
+    }
+    if (this.#removed) throw new RingmixError('ERR_INPUT_REMOVED', `input ${this.id} was removed`);
+    return this.#pushChannels;
+  }
+
+  #send(param: StripParam, value: number | boolean): void {
+    if (this.#removed) throw new RingmixError('ERR_INPUT_REMOVED', `input ${this.id} was removed`);
+    this.#call((e) => e.set(param, this.id, value));
+  }
+
+  #call<T>(fn: (engine: NativeMixer) => T): T {
+    const engine = this.#host.engine();
+    try {
+      return fn(engine);
+    } catch (err) {
+      throw fromNative(err);
+    }
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Loads the compiled addon (prebuilt from `prebuilds/`, or built locally into `build/Release`) and
+ * describes its shape. Everything else in lib/ talks to native code only through this module.
+ * @internal
+ */
+import path from 'node:path';
+import nodeGypBuild from 'node-gyp-build';
+import { RingmixError } from './errors';
+
+/** Facts about the compiled addon. */
+export interface BuildInfo {
+  /** Package version the addon was built from. */
+  version: string;
+  /** N-API version the addon targets. */
+  napiVersion: number;
+  /** Alignment used to keep ring positions on separate cache lines. */
+  cacheLineBytes: number;
+  /** Whether 64-bit atomics are lock-free on this CPU (the rings require it). */
+  lockFree64: boolean;
+  /** Compiler that built the addon. */
+  compiler: string;
+}
+
+/** Size and fill of a {@link NativeSampleRing}. */
+export interface SampleRingStats {
+  capacityFrames: number;
+  channels: number;
+  fillFrames: number;
+}
+
+/** An SpscRing<float> of interleaved frames; JS is the producer (and, in tests, the consumer). */
+export interface NativeSampleRing {
+  /** Writes what fits in whole frames; returns frames accepted. The caller keeps the rest (backpressure). */
+  write(data: Float32Array): number;
+  /** Copies up to `out.length / channels` frames into `out`; returns frames copied. */
+  read(out: Float32Array): number;
+  stats(): SampleRingStats;
+}
+
+/** Options the addon's Mixer constructor takes (already validated). */
+export interface NativeMixerOptions {
+  sampleRate: number;
+  periodFrames: number;
+  channels: number;
+  clock: 'virtual' | 'simulated';
+}
+
+/** An input as the addon takes it (already validated). */
+export type NativeInputSpec = {
+  gainDb: number;
+  pan: number;
+  muted: boolean;
+  solo: boolean;
+} & (
+  | {
+      kind: 'generator';
+      generator: 'sine' | 'noise' | 'silence' | 'impulses';
+      frequency: number;
+      levelDb: number;
+      intervalMs: number;
+      clockPpm: number;
+    }
+  | { kind: 'push'; channels: number }
+);
+
+export interface NativeInputMetrics {
+  id: number;
+  peakDb: number[];
+  rmsDb: number[];
+  fillFrames: number;
+  underruns: number;
+  overruns: number;
+}
+
+export interface NativeMetrics {
+  frames: number;
+  cycles: number;
+  xruns: number;
+  dspLoad: number;
+  cycleUs: { mean: number; max: number };
+  lateUs: { mean: number; max: number };
+  realtimePriority: boolean;
+  droppedEvents: number;
+  inputs: NativeInputMetrics[];
+  master: { peakDb: number[]; rmsDb: number[] };
+}
+
+export interface NativeEvent {
+  type: 'xrun';
+  id: number;
+  frame: number;
+  value: number;
+}
+
+export interface NativeTapStats {
+  lagFrames: number;
+  dropouts: number;
+  lostFrames: number;
+  readFrames: number;
+}
+
+/** A reader of the mixer's broadcast ring. */
+export interface NativeTap {
+  read(maxFrames: number): Float32Array;
+  stats(): NativeTapStats;
+  /** Releases the reader (and its hold on the engine's memory). */
+  close(): void;
+}
+
+export type StripParam = 'gainDb' | 'pan' | 'muted' | 'solo' | 'masterGainDb';
+
+/** The engine: everything the TypeScript Mixer drives. */
+export interface NativeMixer {
+  addInput(spec: NativeInputSpec): number;
+  removeInput(id: number): void;
+  set(name: StripParam, id: number, value: number | boolean): void;
+  write(id: number, data: Float32Array, channels: number): number;
+  writable(id: number): number;
+  start(): void;
+  stop(): void;
+  advance(frames: number): void;
+  metrics(): NativeMetrics;
+  pollEvents(): NativeEvent[];
+  openTap(capacityFrames: number): NativeTap;
+  close(): void;
+}
+
+/** Counts of the test suite's real-time guard (null when it is not preloaded). */
+export interface RtGuardCounts {
+  allocations: number;
+  frees: number;
+  locks: number;
+}
+
+export interface NativeAddon {
+  info(): BuildInfo;
+  rtGuardCounts(): RtGuardCounts | null;
+  rtGuardSelfTest(): RtGuardCounts | null;
+  rtGuardReset(): void;
+  SampleRing: new (capacityFrames: number, channels: number) => NativeSampleRing;
+  Mixer: new (options: NativeMixerOptions) => NativeMixer;
+}
+
+let cached: NativeAddon | undefined;
+
+/** The addon, loaded once per JS environment (main thread or worker). */
+export function native(): NativeAddon {
+  if (cached === undefined) {
+    const root = path.join(__dirname, '..');
+    try {
+      cached = nodeGypBuild(root) as NativeAddon;
+    } catch (err) {
+      throw new RingmixError(
+        'ERR_NATIVE_LOAD',
+        'ringmix: the native addon could not be loaded. Reinstall the package so it can build ' +
+          '(needs cmake, a C++20 compiler and libreaderwriterqueue-dev: see scripts/setup.sh).',
+        { cause: err },
+      );
+    }
+  }
+  return cached;
+}

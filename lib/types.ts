@@ -1,0 +1,144 @@
+/**
+ * Public option and result types.
+ */
+
+/** Which audio device: its index, its exact name, `'default'`, or a name within a host API. */
+export type DeviceSelector = number | string | { name: string; hostApi: string };
+
+/** Options of {@link Mixer}. */
+export interface MixerOptions {
+  /** Frames per second, 8000–192000. Default 48000. */
+  sampleRate?: number;
+  /** Frames per mix cycle, 16–4096. Default 256 (5.3 ms at 48 kHz). */
+  periodFrames?: number;
+  /** Channels of the mix, 1 or 2. Default 2. */
+  channels?: 1 | 2;
+  /**
+   * The master clock. `'virtual'` (default): an internal real-time thread waking on absolute
+   * deadlines. `'simulated'`: no real time; {@link Mixer.advance} runs cycles on the calling thread,
+   * deterministically. `{ output }`: the mix runs in that device's callback (needs an audio backend).
+   */
+  clock?: 'virtual' | 'simulated' | { output: DeviceSelector };
+  /** How often the `'metrics'` event fires, 10–60000 ms. Default 100. */
+  metricsIntervalMs?: number;
+}
+
+/** A virtual device playing a test signal, with its own clock. */
+export interface GeneratorSource {
+  generator: 'sine' | 'noise' | 'silence' | 'impulses';
+  /** Sine frequency in Hz, above 0 and below half the sample rate. Default 440. */
+  frequency?: number;
+  /** Peak level in dBFS, -144–0: sine amplitude, noise bound, impulse height. Default -18. */
+  levelDb?: number;
+  /** Time between impulses, 1–60000 ms. Default 1000. */
+  intervalMs?: number;
+  /** This device's clock error against the master, -100000–100000 ppm. Default 0. */
+  clockPpm?: number;
+}
+
+/** An audio capture device (through PortAudio). */
+export interface DeviceSource {
+  device: DeviceSelector;
+  /** Which of the device's channels to take (0-based), one or two of them. */
+  channels?: number[];
+}
+
+/** Audio written from JavaScript with {@link Input.write} or {@link Input.writable}. */
+export interface PushSource {
+  push: {
+    /** Channels of the frames you write (interleaved when 2). */
+    channels: 1 | 2;
+    /** The rate of the frames you write; must equal the mixer's (the default). */
+    sampleRate?: number;
+  };
+}
+
+export type InputSource = GeneratorSource | DeviceSource | PushSource;
+
+/** Options of {@link Mixer.addInput}. */
+export interface InputOptions {
+  /** A label for metrics. Default `input-<id>`. */
+  name?: string;
+  source: InputSource;
+  /** Fader gain in dB, -144–24, or -Infinity. Default 0. */
+  gainDb?: number;
+  /** -1 (left) … 1 (right). Default 0. */
+  pan?: number;
+  muted?: boolean;
+  solo?: boolean;
+}
+
+/** Options of {@link Mixer.tap}. */
+export interface TapOptions {
+  /**
+   * How far the tap may fall behind before it drops frames, in frames. Default: one second. At most
+   * the broadcast ring (two seconds or more).
+   */
+  capacityFrames?: number;
+}
+
+/** Metrics of one input, over the meter window (the last 100 ms). */
+export interface InputMetrics {
+  id: number;
+  name: string;
+  /** Post-fader peak per input channel, dBFS (-Infinity for silence). */
+  peakDb: number[];
+  /** Post-fader RMS per input channel, dBFS. */
+  rmsDb: number[];
+  /** Frames waiting in the input's ring. */
+  fillFrames: number;
+  /** Cycles that found fewer frames than they needed (padded with silence). */
+  underruns: number;
+  /** Frames the producer could not write because the ring was full (lost). */
+  overruns: number;
+}
+
+/** Metrics of one consumer of the mix. */
+export interface ConsumerMetrics {
+  id: number;
+  kind: 'tap';
+  /** Frames produced but not yet read by this consumer. */
+  lagFrames: number;
+  /** Times the consumer fell behind and skipped ahead. */
+  dropouts: number;
+  /** Frames it lost in those dropouts, exactly. */
+  lostFrames: number;
+}
+
+/** A snapshot of the engine, from {@link Mixer.metrics} or the `'metrics'` event. */
+export interface Metrics {
+  /** Mix frames produced. */
+  frames: number;
+  cycles: number;
+  /** Cycles that finished after their deadline. */
+  xruns: number;
+  /** Last cycle's processing time divided by the period. */
+  dspLoad: number;
+  /** Cycle processing time: mean since start, max over the last second. */
+  cycleUs: { mean: number; max: number };
+  /** Clock wake-up lateness: mean since start, max over the last second. */
+  lateUs: { mean: number; max: number };
+  /** Whether the clock thread runs with real-time (SCHED_FIFO) priority. */
+  realtimePriority: boolean;
+  /** Real-time events dropped because JS did not collect them in time. */
+  droppedEvents: number;
+  inputs: InputMetrics[];
+  master: { peakDb: number[]; rmsDb: number[] };
+  consumers: ConsumerMetrics[];
+}
+
+/** Payload of the `'xrun'` event. */
+export interface XrunEvent {
+  /** Mix frame position when it happened. */
+  frame: number;
+  /** How far past its deadline the cycle finished, in microseconds. */
+  overUs: number;
+}
+
+/** Payload of the `'dropout'` event. */
+export interface DropoutEvent {
+  consumerId: number;
+  kind: 'tap';
+  /** Frames lost in this dropout. */
+  lostFrames: number;
+}

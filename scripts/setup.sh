@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# One-time setup for a checkout of ringmix: system packages (Debian/Ubuntu), then npm dependencies
+# and the native build. Safe to run again: it installs only what is missing.
+#
+#   bash scripts/setup.sh            build + test dependencies, then npm install
+#   bash scripts/setup.sh --system   system packages only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Needed to build the addon.
+BUILD_PKGS=(cmake g++ make ninja-build pkg-config libreaderwriterqueue-dev)
+# Needed to run the test suite: doctest for ctest, clang for the sanitizer builds.
+TEST_PKGS=(doctest-dev clang-19 libclang-rt-19-dev)
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+  done
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "ringmix setup: this script installs packages with apt-get (Debian/Ubuntu)." >&2
+    echo "Elsewhere, install: cmake >= 3.20, a C++20 compiler, moodycamel readerwriterqueue" >&2
+    echo "headers, doctest, and clang with sanitizer runtimes; then run npm install." >&2
+    exit 1
+  fi
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "ringmix setup: run as root or install sudo" >&2; exit 1; }
+    SUDO="sudo"
+  fi
+  echo "ringmix setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+[ "${1:-}" = "--system" ] && exit 0
+
+# npm ci when the lock file is there (reproducible); it runs the install script, which builds the
+# addon, and "prepare", which compiles the TypeScript.
+if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi

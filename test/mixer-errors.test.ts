@@ -1,0 +1,158 @@
+/**
+ * Bad input never crashes: wrong types throw TypeError, out-of-range values RangeError, state
+ * errors RingmixError, each with a stable code and a message naming the option.
+ */
+import { Mixer, RingmixError } from '..';
+
+const typeErr = (message?: RegExp) =>
+  expect.objectContaining({ name: 'TypeError', code: expect.stringMatching(/^ERR_(INVALID_ARG_TYPE|UNKNOWN_OPTION)$/), ...(message ? { message: expect.stringMatching(message) } : {}) });
+const rangeErr = (message?: RegExp) =>
+  expect.objectContaining({ name: 'RangeError', code: 'ERR_OUT_OF_RANGE', ...(message ? { message: expect.stringMatching(message) } : {}) });
+const stateErr = (code: string) => expect.objectContaining({ name: 'RingmixError', code });
+
+describe('Mixer options', () => {
+  it.each([
+    [{ sampleRate: '48000' }, typeErr(/sampleRate/)],
+    [{ sampleRate: NaN }, rangeErr(/sampleRate .*8000.*192000/)],
+    [{ sampleRate: Infinity }, rangeErr(/sampleRate/)],
+    [{ sampleRate: 7999 }, rangeErr(/sampleRate/)],
+    [{ sampleRate: 44100.5 }, rangeErr(/integer/)],
+    [{ periodFrames: 8 }, rangeErr(/periodFrames .*16.*4096/)],
+    [{ periodFrames: 8192 }, rangeErr(/periodFrames/)],
+    [{ channels: 3 }, rangeErr(/channels/)],
+    [{ channels: '2' }, typeErr(/channels/)],
+    [{ clock: 'wallclock' }, rangeErr(/clock/)],
+    [{ metricsIntervalMs: 0 }, rangeErr(/metricsIntervalMs/)],
+    [{ sampelRate: 48000 }, typeErr(/unknown option 'sampelRate'/)],
+    [null, typeErr(/options/)],
+    [[], typeErr(/options/)],
+  ])('new Mixer(%p) is refused', (options, error) => {
+    expect(() => new Mixer(options as never)).toThrow(error);
+  });
+
+  it('a device clock without an audio backend is a RingmixError naming what is missing', () => {
+    expect(() => new Mixer({ clock: { output: 'default' } })).toThrow(stateErr('ERR_NO_AUDIO_BACKEND'));
+  });
+});
+
+describe('inputs, taps and calls', () => {
+  let mixer: Mixer;
+  beforeEach(() => {
+    mixer = new Mixer({ clock: 'simulated' });
+  });
+  afterEach(() => mixer.close());
+
+  it.each([
+    [{}, typeErr(/source is required/)],
+    [{ source: 'sine' }, typeErr(/source/)],
+    [{ source: {} }, typeErr(/generator, device, push/)],
+    [{ source: { generator: 'square' } }, rangeErr(/generator/)],
+    [{ source: { generator: 'sine', frequency: 0 } }, rangeErr(/frequency/)],
+    [{ source: { generator: 'sine', frequency: 24000 } }, rangeErr(/frequency/)],
+    [{ source: { generator: 'sine', frequency: NaN } }, rangeErr(/frequency/)],
+    [{ source: { generator: 'sine', levelDb: 1 } }, rangeErr(/levelDb/)],
+    [{ source: { generator: 'sine', levelDb: -Infinity } }, rangeErr(/levelDb/)],
+    [{ source: { generator: 'sine', clockPpm: 1e6 } }, rangeErr(/clockPpm/)],
+    [{ source: { generator: 'impulses', intervalMs: 0 } }, rangeErr(/intervalMs/)],
+    [{ source: { generator: 'sine', volume: 1 } }, typeErr(/unknown option 'volume'/)],
+    [{ source: { push: { channels: 3 } } }, rangeErr(/channels/)],
+    [{ source: { push: {} } }, typeErr(/channels/)],
+    [{ source: { push: { channels: 1, sampleRate: 44100 } } }, rangeErr(/sampleRate/)],
+    [{ source: { generator: 'sine' }, gainDb: Infinity }, rangeErr(/gainDb/)],
+    [{ source: { generator: 'sine' }, gainDb: 25 }, rangeErr(/gainDb/)],
+    [{ source: { generator: 'sine' }, pan: 1.01 }, rangeErr(/pan/)],
+    [{ source: { generator: 'sine' }, pan: '0' }, typeErr(/pan/)],
+    [{ source: { generator: 'sine' }, muted: 1 }, typeErr(/muted/)],
+    [{ source: { generator: 'sine' }, name: 5 }, typeErr(/name/)],
+    [{ source: { generator: 'sine' }, colour: 'red' }, typeErr(/unknown option 'colour'/)],
+  ])('addInput(%p) is refused', (options, error) => {
+    expect(() => mixer.addInput(options as never)).toThrow(error);
+    expect(mixer.inputs).toHaveLength(0);
+  });
+
+  it('a device input without an audio backend is a RingmixError', () => {
+    expect(() => mixer.addInput({ source: { device: 'default' } })).toThrow(stateErr('ERR_NO_AUDIO_BACKEND'));
+  });
+
+  it('setters validate and keep the old value on error', () => {
+    const input = mixer.addInput({ source: { generator: 'sine' }, gainDb: -3 });
+    expect(() => (input.gainDb = NaN)).toThrow(rangeErr(/gainDb/));
+    expect(() => (input.pan = -2)).toThrow(rangeErr(/pan/));
+    expect(() => (input.solo = 'yes' as never)).toThrow(typeErr(/solo/));
+    expect(() => (mixer.master.gainDb = Infinity)).toThrow(rangeErr(/master.gainDb/));
+    expect(input.gainDb).toBe(-3);
+    input.gainDb = -Infinity; // off is allowed
+    expect(input.gainDb).toBe(-Infinity);
+  });
+
+  it('push-only methods on other inputs, and bad data, are refused', () => {
+    const gen = mixer.addInput({ source: { generator: 'sine' } });
+    expect(() => gen.write(new Float32Array(2))).toThrow(typeErr(/push inputs/));
+    const push = mixer.addInput({ source: { push: { channels: 2 } } });
+    expect(() => push.write(new Float64Array(2) as never)).toThrow(typeErr(/Float32Array/));
+    expect(() => push.write(new Float32Array(3))).toThrow(rangeErr(/multiple of the input's channels/));
+    push.remove();
+    expect(() => push.write(new Float32Array(2))).toThrow(stateErr('ERR_INPUT_REMOVED'));
+    expect(() => (push.gainDb = 0)).toThrow(stateErr('ERR_INPUT_REMOVED'));
+    push.remove(); // idempotent
+  });
+
+  it('clock-specific calls on the wrong clock, and bad frame counts', () => {
+    expect(() => mixer.start()).toThrow(stateErr('ERR_WRONG_CLOCK'));
+    expect(() => mixer.advance(-1)).toThrow(rangeErr(/frames/));
+    expect(() => mixer.advance(1.5)).toThrow(rangeErr(/frames/));
+    expect(() => mixer.advance('5' as never)).toThrow(typeErr(/frames/));
+    const virtual = new Mixer();
+    expect(() => virtual.advance(256)).toThrow(stateErr('ERR_WRONG_CLOCK'));
+    void virtual.close();
+  });
+
+  it('taps validate their options and reads', () => {
+    expect(() => mixer.tap({ capacityFrames: 1 })).toThrow(rangeErr(/capacityFrames/));
+    expect(() => mixer.tap({ capacityFrames: 1e9 })).toThrow(rangeErr(/capacityFrames/));
+    expect(() => mixer.tap({ size: 5 } as never)).toThrow(typeErr(/unknown option/));
+    const tap = mixer.tap();
+    expect(() => tap.read(-1)).toThrow(rangeErr(/maxFrames/));
+    tap.close();
+    expect(() => tap.read()).toThrow(stateErr('ERR_CLOSED'));
+  });
+
+  it('at most 128 inputs', () => {
+    for (let i = 0; i < 128; i++) mixer.addInput({ source: { generator: 'silence' } });
+    expect(() => mixer.addInput({ source: { generator: 'silence' } })).toThrow(stateErr('ERR_TOO_MANY_INPUTS'));
+    mixer.inputs[0]!.remove();
+    expect(() => mixer.addInput({ source: { generator: 'silence' } })).not.toThrow();
+  });
+
+  it('many commands between cycles never overflow the queue', () => {
+    const input = mixer.addInput({ source: { generator: 'sine' } });
+    for (let i = 0; i < 5000; i++) input.gainDb = -(i % 60);
+    mixer.advance(256);
+    expect(input.gainDb).toBe(-(4999 % 60));
+  });
+});
+
+describe('after close()', () => {
+  it('every call throws ERR_CLOSED; close() itself is idempotent', async () => {
+    const mixer = new Mixer({ clock: 'simulated' });
+    const input = mixer.addInput({ source: { generator: 'sine' } });
+    const tap = mixer.tap();
+    await mixer.close();
+    await mixer.close();
+    expect(mixer.closed).toBe(true);
+    const closed = stateErr('ERR_CLOSED');
+    expect(() => mixer.addInput({ source: { generator: 'sine' } })).toThrow(closed);
+    expect(() => mixer.tap()).toThrow(closed);
+    expect(() => mixer.advance(256)).toThrow(closed);
+    expect(() => mixer.metrics()).toThrow(closed);
+    expect(() => (mixer.master.gainDb = -1)).toThrow(closed);
+    expect(() => (input.gainDb = -1)).toThrow(closed);
+    expect(() => input.remove()).toThrow(closed);
+    expect(() => tap.read()).toThrow(closed);
+    try {
+      mixer.metrics();
+    } catch (err) {
+      expect(err).toBeInstanceOf(RingmixError);
+    }
+  });
+});
