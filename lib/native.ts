@@ -21,22 +21,6 @@ export interface BuildInfo {
   compiler: string;
 }
 
-/** Size and fill of a {@link NativeSampleRing}. */
-export interface SampleRingStats {
-  capacityFrames: number;
-  channels: number;
-  fillFrames: number;
-}
-
-/** An SpscRing<float> of interleaved frames; JS is the producer (and, in tests, the consumer). */
-export interface NativeSampleRing {
-  /** Writes what fits in whole frames; returns frames accepted. The caller keeps the rest (backpressure). */
-  write(data: Float32Array): number;
-  /** Copies up to `out.length / channels` frames into `out`; returns frames copied. */
-  read(out: Float32Array): number;
-  stats(): SampleRingStats;
-}
-
 /** Options the addon's Mixer constructor takes (already validated). */
 export interface NativeMixerOptions {
   sampleRate: number;
@@ -137,7 +121,6 @@ export interface NativeAddon {
   rtGuardCounts(): RtGuardCounts | null;
   rtGuardSelfTest(): RtGuardCounts | null;
   rtGuardReset(): void;
-  SampleRing: new (capacityFrames: number, channels: number) => NativeSampleRing;
   Mixer: new (options: NativeMixerOptions) => NativeMixer;
 }
 

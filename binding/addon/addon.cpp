@@ -9,7 +9,6 @@
 #include "engine/rt_hooks.hpp"
 #include "mixer_wrap.hpp"
 #include "rt/cache_line.hpp"
-#include "sample_ring.hpp"
 #include "tap_wrap.hpp"
 
 namespace ringmix::addon {
@@ -22,7 +21,6 @@ RingmixAddon::RingmixAddon(Napi::Env env, Napi::Object exports) {
                InstanceMethod<&RingmixAddon::RtGuardCounts>("rtGuardCounts", napi_enumerable),
                InstanceMethod<&RingmixAddon::RtGuardSelfTest>("rtGuardSelfTest", napi_enumerable),
                InstanceMethod<&RingmixAddon::RtGuardReset>("rtGuardReset", napi_enumerable),
-               InstanceValue("SampleRing", SampleRingWrap::Define(env), napi_enumerable),
                InstanceValue("Mixer", MixerWrap::Define(env), napi_enumerable),
                InstanceValue("Tap", tap, napi_enumerable)});
 }

@@ -94,9 +94,10 @@ void stalledUntilDone(const StallCase& c) {
   const std::size_t effectiveLag = c.resumeLag == 0 ? limit / 2 : std::min(c.resumeLag, limit);
   FailureLog log;
   std::latch created(c.readers);
-  std::atomic<int> stalled{0};
   std::atomic<bool> produced{false};
   std::atomic<int> lappedCount{0};
+  // Per reader: how far it has read, and whether it has stalled. One flag per reader (rather than
+  // a separate counter) so the producer can never see "still reading" and "stalled" disagree.
   std::vector<std::atomic<std::uint64_t>> progress(static_cast<std::size_t>(c.readers));
   std::vector<std::atomic<bool>> paused(static_cast<std::size_t>(c.readers));
   for (auto& p : progress) p.store(c.start);
@@ -114,7 +115,6 @@ void stalledUntilDone(const StallCase& c) {
         return;
       const std::uint64_t stalledAt = r.expected();
       paused[static_cast<std::size_t>(i)].store(true, std::memory_order_release);
-      stalled.fetch_add(1, std::memory_order_release);
       waitFor(log, [&] { return produced.load(std::memory_order_acquire); });
       if (checkResumeAfterStop(r, stalledAt, ring.writePosition(), limit, effectiveLag, log))
         lappedCount.fetch_add(1);
@@ -126,21 +126,26 @@ void stalledUntilDone(const StallCase& c) {
     Rng rng(c.seed);
     std::vector<Item> buf(c.maxBatch);
     std::uint64_t next = c.start;
-    auto writeUpTo = [&](std::uint64_t limit) {
+    auto writeUpTo = [&](std::uint64_t end) {  // one batch of random size, not past `end`
       const std::size_t n = static_cast<std::size_t>(
-          std::min<std::uint64_t>(rng.between(1, c.maxBatch), limit - next));
+          std::min<std::uint64_t>(rng.between(1, c.maxBatch), end - next));
       for (std::size_t i = 0; i < n; ++i) buf[i] = Codec::make(next + i);
       ring.write(buf.data(), n);
       next += n;
     };
     // Phase 1: feed the readers until all have stalled. This handshake belongs to the test
     // harness; the ring itself never makes the producer wait.
-    auto allStalled = [&] { return stalled.load(std::memory_order_acquire) == c.readers; };
+    auto allStalled = [&] {
+      for (auto& p : paused)
+        if (!p.load(std::memory_order_acquire)) return false;
+      return true;
+    };
     while (!allStalled() && !log.failed()) {
       writeUpTo(next + c.maxBatch);
       if (c.pacePhase1) {
         // Wait for every reader that is still reading to catch up, so only a batch or two can
-        // land after a reader's stall point.
+        // land after a reader's stall point (once all have stalled this returns at once and the
+        // loop ends).
         waitFor(log, [&] {
           for (std::size_t k = 0; k < progress.size(); ++k)
             if (!paused[k].load(std::memory_order_acquire) &&
@@ -197,10 +202,11 @@ TEST_CASE("SpmcRing stall: a stall longer than maxLag but shorter than the ring 
 TEST_CASE("SpmcRing stall: a short stall within capacity loses nothing") {
   for (std::uint64_t round = 0; round < iterations(150); ++round) {
     CAPTURE(round);
-    // Paced phase 1: the first reader to stall (at 192 items) lets the second, which stalls at 193
-    // or later, read at most one more batch, and the producer may write one more before it sees
-    // both stalled: at most 2 batches (<= 8 items) land after a stall point, then 50 more. That
-    // is < 64, so each reader must get everything back with lost == 0.
+    // Paced phase 1: reader 0 stops at the first batch boundary >= 192 items. Batch k+1 may still
+    // go out (reader 0 had caught up); reader 1 (threshold 193) stops at the end of batch k or
+    // k+1, so batch k+2 can only follow once reader 0 has stalled and k+3 never (reader 1 must be
+    // caught up at next_{k+2} or stalled, which ends phase 1). At most 2 batches (<= 8 items)
+    // land after a stall point, then 50 more: 58 < 64, so no reader may lose anything.
     stalledUntilDone<PositionCodec>(
         {64, kMax - 100, 16, 0, 4, 50, 2, true, Expect::NotLapped, 81 + round});
   }
