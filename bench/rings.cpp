@@ -24,13 +24,18 @@
 //   0, 1, 4, 8 readers reading continuously, and 1 reader + 1 stalled reader (created, never read).
 //   The producer gets its own CPU; all readers are pinned to the other one and time-share it, which
 //   is what a real-time audio thread with its own core would see. Readers verify what they get.
-// - Repetitions are interleaved (rep 1 of every case, then rep 2, ...) so that a burst of noise on
-//   the machine hits all cases rather than one. Throughput is reported as best and median over
-//   repetitions; ratios use the best (noise from other processes only ever slows a run down, so the
-//   best run of each queue is the fairest pair to compare). Latency percentiles pool the timed
-//   operations of all repetitions. A repetition is only started if the previous one suggests it
-//   fits in the time budget (55 s full, 5 s quick), so a busy machine costs repetitions, not time.
-//   Each case records how much CPU other processes used while it ran (machine_load_during_case).
+// - Many short repetitions, interleaved (rep 1 of every case, then rep 2, ...), so that bursts of
+//   noise and slow phases of the host hit all cases alike. Throughput is reported as best and
+//   median over repetitions; ratios use the best (noise from other processes only ever slows a
+//   run down, so the best run of each queue is the fairest pair to compare). Latency percentiles
+//   pool the timed operations of all repetitions. A repetition is only started if the previous
+//   one suggests it fits in the time budget (55 s full, 5 s quick), so a busy machine costs
+//   repetitions, not time.
+// - Context recorded with the results, because on a small VM it decides the numbers: other
+//   processes' CPU share during each case, the core-to-core round trip measured just before each
+//   repetition of each case (the host moves the vCPUs; everything cross-core follows it), and the
+//   machine's own interruption tail for an operation as long as the measured one (a timed spin).
+//   The SpmcRing targets compare cases run back to back (median of per-repetition ratios).
 
 #include <algorithm>
 #include <atomic>
@@ -41,7 +46,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -64,6 +68,26 @@
 #endif
 #ifndef RINGMIX_BENCH_CXX_FLAGS
 #define RINGMIX_BENCH_CXX_FLAGS "unknown"
+#endif
+
+// Sanitizer builds (RINGMIX_SANITIZE) also build this benchmark: there it is a correctness run.
+#if defined(__SANITIZE_THREAD__)
+#define RINGMIX_BENCH_TSAN 1
+#elif defined(__SANITIZE_ADDRESS__)
+#define RINGMIX_BENCH_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define RINGMIX_BENCH_TSAN 1
+#elif __has_feature(address_sanitizer)
+#define RINGMIX_BENCH_ASAN 1
+#endif
+#endif
+#if defined(RINGMIX_BENCH_TSAN)
+constexpr const char* kSanitizer = "thread";
+#elif defined(RINGMIX_BENCH_ASAN)
+constexpr const char* kSanitizer = "address";
+#else
+constexpr const char* kSanitizer = nullptr;
 #endif
 
 namespace {
@@ -92,6 +116,15 @@ struct Env {
   std::atomic<int> pinFailures{0};
   std::atomic<int> pinAttempts{0};
 
+  long rttRoundTrips = 0;
+  std::vector<double> allRtt;
+  // Cross-core latency right now (nothing when the threads are not pinned to two CPUs).
+  void probeRtt(std::vector<double>& into) {
+    if (producerCpu < 0 || consumerCpu < 0 || producerCpu == consumerCpu) return;
+    const double ns = bench::coreToCoreRoundTripNs(producerCpu, consumerCpu, rttRoundTrips);
+    into.push_back(ns);
+    allRtt.push_back(ns);
+  }
   void pin(int cpu) {
     if (cpu < 0) return;
     pinAttempts.fetch_add(1, std::memory_order_relaxed);
@@ -227,17 +260,20 @@ RunResult runSpsc(Env& env, std::size_t chunk, std::size_t total) {
       if (bad != n) {
         consumerError = "wrong sample at position " + std::to_string(got + bad) + ": got " +
                         std::to_string(buf[bad]) + ", expected " +
-                        std::to_string(*env.source(got + bad)) + " (lost, duplicated or reordered data)";
+                        std::to_string(*env.source(got + bad)) +
+                        " (lost, duplicated or reordered data)";
         break;
       }
       got += n;
     }
     t1 = SteadyClock::now();
     if (consumerError.empty()) {
-      // Everything arrived; the producer has sent its last sample, so anything still there is extra.
+      // Everything arrived and the producer has finished, so anything still queued is extra.
       while (!producerDone.load(std::memory_order_acquire)) std::this_thread::yield();
       const std::size_t extra = q->tryPop(buf.data(), chunk);
-      if (extra) consumerError = "duplicated data: " + std::to_string(extra) + "+ samples after the last one";
+      if (extra)
+        consumerError =
+            "duplicated data: " + std::to_string(extra) + "+ samples after the last one";
     }
     if (!consumerError.empty()) abort.store(true, std::memory_order_relaxed);
     received = got;
@@ -417,7 +453,41 @@ SpmcResult runSpmc(Env& env, int activeReaders, bool stalledReader, std::size_t 
   return res;
 }
 
-// ---- aggregation ---------------------------------------------------------------------------------
+// ---- the machine's own tail ---------------------------------------------------------------------
+// On a VM any operation can be interrupted (timer ticks, host preemption) for tens of µs, and the
+// longer the operation, the more often: that sets a floor under any p99.9. This times a spin of
+// fixed length (the p50 of the operation it is compared with) on the producer's CPU with nothing
+// else of ours running: whatever tail it shows is the machine's, not the queue's.
+std::vector<Tick> measureFloor(Env& env, std::uint64_t spinTicks, std::size_t samples) {
+  std::vector<Tick> ticks(samples);
+  std::thread t([&] {
+    env.pin(env.producerCpu);
+    for (auto& x : ticks) {
+      const std::uint64_t a = bench::TickClock::start();
+      while (bench::TickClock::raw() - a < spinTicks) {
+      }
+      x = tickDelta(a, bench::TickClock::stop());
+    }
+  });
+  t.join();
+  return ticks;
+}
+
+Json floorJson(Env& env, double opNs, std::size_t samples) {
+  const double npt = env.clock.nsPerTick();
+  auto ticks = measureFloor(env, static_cast<std::uint64_t>(opNs / npt), samples);
+  const auto s = bench::summarize(ticks, npt);
+  Json j = Json::object();
+  j["spin_ns"] = opNs;
+  j["samples"] = samples;
+  j["p50"] = s.p50;
+  j["p99"] = s.p99;
+  j["p99_9"] = s.p999;
+  j["max"] = s.max;
+  return j;
+}
+
+// ---- aggregation -------------------------------------------------------------------------------
 
 struct CaseAgg {
   std::string name;
@@ -432,9 +502,11 @@ struct CaseAgg {
   bool hasStalled = false;
   std::uint64_t stalledLag = 0, stalledFirstItems = 0, stalledFirstLost = 0;
   int activeReaders = 0;
+  std::string skipped;  // why the case did not run (sanitizer builds), empty if it ran
 
   std::vector<double> othersLoad, stealLoad;  // per repetition (both passes)
   std::vector<double> repP50, repP99;          // producer percentiles of each timed pass (ns)
+  std::vector<double> rtt;                     // core-to-core round trip just before each rep
 
   bench::Summary producer;  // filled by finish()
   double medianThroughput = 0, bestThroughput = 0;
@@ -445,7 +517,9 @@ struct CaseAgg {
     othersLoad.push_back(l.others);
     stealLoad.push_back(l.steal);
   }
-  void addThroughput(double seconds) { throughput.push_back(static_cast<double>(frames) / seconds); }
+  void addThroughput(double seconds) {
+    throughput.push_back(static_cast<double>(frames) / seconds);
+  }
   // Pools one timed pass's operation times and keeps its own p50/p99 (to show drift between
   // repetitions and to pair cases that ran back to back).
   void addTicks(const std::vector<Tick>& t, double nsPerTick) {
@@ -466,7 +540,8 @@ struct CaseAgg {
   void finish(double nsPerTick) {
     producer = bench::summarize(opTicks, nsPerTick);
     medianThroughput = bench::median(throughput);
-    bestThroughput = throughput.empty() ? 0.0 : *std::max_element(throughput.begin(), throughput.end());
+    bestThroughput =
+        throughput.empty() ? 0.0 : *std::max_element(throughput.begin(), throughput.end());
   }
 };
 
@@ -500,6 +575,12 @@ Json loadJson(const CaseAgg& c) {
   return j;
 }
 
+Json rttJson(const CaseAgg& c) {
+  Json a = Json::array();
+  for (double x : c.rtt) a.push(x);
+  return a;
+}
+
 Json repPercentilesJson(const CaseAgg& c) {
   Json j = Json::object();
   Json a = Json::array(), b = Json::array();
@@ -512,6 +593,10 @@ Json repPercentilesJson(const CaseAgg& c) {
 
 Json spscCaseJson(const CaseAgg& c, double nsPerTick) {
   Json j = Json::object();
+  if (!c.skipped.empty()) {
+    j["skipped"] = c.skipped;
+    return j;
+  }
   j["frames_per_run"] = c.frames;
   j["throughput"] = throughputJson(c);
   j["producer_op_ns"] = bench::toJson(c.producer);
@@ -530,6 +615,7 @@ Json spscCaseJson(const CaseAgg& c, double nsPerTick) {
   if (c.unrecorded) j["unrecorded_ops"] = c.unrecorded;
   j["verified_samples"] = c.verifiedSamples;
   j["machine_load_during_case"] = loadJson(c);
+  j["core_to_core_rtt_ns_each_rep"] = rttJson(c);
   return j;
 }
 
@@ -564,22 +650,26 @@ int main(int argc, char** argv) {
 
   Env env;
   env.pattern.resize(kPatternSamples);
-  for (std::size_t i = 0; i < kPatternSamples; ++i) env.pattern[i] = static_cast<float>(i);  // exact below 2^24
+  for (std::size_t i = 0; i < kPatternSamples; ++i)
+    env.pattern[i] = static_cast<float>(i);  // exact: below 2^24
   env.clock.calibrate(quick ? 20 : 100);
   const auto cpus = bench::allowedCpus();
   if (cpus.size() >= 2) {
     env.producerCpu = cpus[0];
     env.consumerCpu = cpus[1];
   }
+  env.rttRoundTrips = kSanitizer ? 1000 : quick ? 2000 : 10000;
   std::cerr << "bench_rings: " << (quick ? "quick" : "full") << " run, " << reps
             << " rep(s), timer " << bench::TickClock::name() << " (" << env.clock.nsPerTick()
             << " ns/tick, overhead " << env.clock.overheadNs() << " ns, resolution "
             << env.clock.resolutionNs() << " ns)\n";
 
-  // Frames per run: fixed, sized so each pass takes ~20-150 ms on the reference 2-core box (AMD EPYC
-  // KVM guest: SpscRing ~0.2-2 Gframe/s, mutex queue and moodycamel per element ~0.03-0.3, memcpy
-  // ~4, SpmcRing ~0.4), i.e. ~0.3-1 s per case over 10 repetitions. --quick divides by 8.
-  const std::size_t div = quick ? 8 : 1;
+  // Frames per run: fixed, sized so each pass takes ~20-150 ms on the reference 2-core box (AMD
+  // EPYC KVM guest: SpscRing ~0.2-2 Gframe/s, mutex queue and moodycamel per element ~0.03-0.3,
+  // memcpy ~4, SpmcRing ~0.4), i.e. ~0.3-1 s per case over 10 repetitions. --quick divides by 8.
+  // Sanitizers slow everything 5-50x (moodycamel and SpmcRing's per-element atomics the most), so
+  // their runs shrink 16x more: they are there to check correctness, not to time anything.
+  const std::size_t div = (quick ? 8 : 1) * (kSanitizer ? 16 : 1);
   const std::size_t chunkSizes[] = {64, 256, 1024};
   auto spscFrames = [&](const std::string& impl, std::size_t chunk) -> std::uint64_t {
     std::uint64_t f;
@@ -603,11 +693,14 @@ int main(int argc, char** argv) {
       spsc.push_back(std::move(a));
     }
   struct SpmcCase { const char* key; int active; bool stalled; };
+  // Report order. They run in kSpmcRunOrder instead: 1_reader, the reference of both SpmcRing
+  // targets, runs right between 8_readers and 1_active_1_stalled so each pair is back to back.
   const SpmcCase spmcCases[] = {{"0_readers", 0, false},
                                 {"1_reader", 1, false},
                                 {"4_readers", 4, false},
                                 {"8_readers", 8, false},
                                 {"1_active_1_stalled", 1, true}};
+  const std::size_t kSpmcRunOrder[] = {3, 1, 4, 2, 0};
   std::vector<CaseAgg> spmc;
   for (const auto& sc : spmcCases) {
     CaseAgg a;
@@ -622,8 +715,9 @@ int main(int argc, char** argv) {
   {
     // Warm-up (discarded, still checked): faults in the code, allocator arenas and CPU clocks so
     // the first measured case is not the odd one out.
-    const RunResult w1 = runSpsc<false, bench::SpscRingQueue>(env, 256 * kChannels, std::size_t{1} << 23);
-    const RunResult w2 = runSpsc<false, bench::MutexDequeQueue>(env, 256 * kChannels, std::size_t{1} << 21);
+    const std::size_t c = 256 * kChannels;
+    const RunResult w1 = runSpsc<false, bench::SpscRingQueue>(env, c, std::size_t{1} << 23);
+    const RunResult w2 = runSpsc<false, bench::MutexDequeQueue>(env, c, std::size_t{1} << 21);
     const SpmcResult w3 = runSpmc<false>(env, 1, false, std::size_t{1} << 21);
     failures.check(w1.ok, "warm-up spsc_ring", w1.error);
     failures.check(w2.ok, "warm-up mutex_deque", w2.error);
@@ -645,8 +739,19 @@ int main(int argc, char** argv) {
       for (std::size_t ii = 0; ii < 4; ++ii) {
         CaseAgg& agg = spsc[ci * 4 + ii];
         const std::size_t total = agg.frames * kChannels;
-        const std::string where = std::string(agg.name) + " chunk=" + std::to_string(chunkSizes[ci]);
+        const std::string where = agg.name + " chunk=" + std::to_string(chunkSizes[ci]);
         std::cerr << "  rep " << rep + 1 << "/" << reps << "  " << where << " ..." << std::flush;
+        env.probeRtt(agg.rtt);
+#if defined(RINGMIX_BENCH_TSAN)
+        // moodycamel synchronises through standalone fences (atomicops.h), which ThreadSanitizer
+        // does not model: it reports races inside the library that are not there. Not our code.
+        if (ii == 2) {
+          agg.skipped = "not run under ThreadSanitizer: moodycamel's fence-based synchronisation "
+                        "is not modelled by TSan (false positives)";
+          std::cerr << " skipped (TSan)\n";
+          continue;
+        }
+#endif
         RunResult u, t;
         const auto l0 = bench::LoadProbe::sample();
         switch (ii) {
@@ -669,12 +774,13 @@ int main(int argc, char** argv) {
                   << u.seconds << " s + " << t.seconds << " s)\n";
       }
     }
-    for (std::size_t si = 0; si < std::size(spmcCases); ++si) {
+    for (std::size_t si : kSpmcRunOrder) {
       const auto& sc = spmcCases[si];
       CaseAgg& agg = spmc[si];
       const std::size_t total = agg.frames * kChannels;
       const std::string where = std::string("spmc ") + sc.key;
       std::cerr << "  rep " << rep + 1 << "/" << reps << "  " << where << " ..." << std::flush;
+      env.probeRtt(agg.rtt);
       const auto l0 = bench::LoadProbe::sample();
       SpmcResult u = runSpmc<false>(env, sc.active, sc.stalled, total);
       SpmcResult t = runSpmc<true>(env, sc.active, sc.stalled, total);
@@ -689,8 +795,12 @@ int main(int argc, char** argv) {
         for (std::size_t k = 0; k < r->readers.size(); ++k) {
           auto& dst = agg.readerTotals[k];
           const auto& src = r->readers[k];
-          dst.items += src.items; dst.lost += src.lost; dst.reads += src.reads;
-          dst.emptyReads += src.emptyReads; dst.dropouts += src.dropouts; dst.corrupt += src.corrupt;
+          dst.items += src.items;
+          dst.lost += src.lost;
+          dst.reads += src.reads;
+          dst.emptyReads += src.emptyReads;
+          dst.dropouts += src.dropouts;
+          dst.corrupt += src.corrupt;
         }
         ++agg.readerRuns;
       }
@@ -704,14 +814,23 @@ int main(int argc, char** argv) {
                 << u.seconds << " s + " << t.seconds << " s)\n";
     }
     ++repsDone;
-    slowestRepS = std::max(slowestRepS, std::chrono::duration<double>(SteadyClock::now() - repStart).count());
+    const double repS = std::chrono::duration<double>(SteadyClock::now() - repStart).count();
+    slowestRepS = std::max(slowestRepS, repS);
   }
 
   const double npt = env.clock.nsPerTick();
   for (auto& c : spsc) c.finish(npt);
   for (auto& c : spmc) c.finish(npt);
 
-  // ---- report ------------------------------------------------------------------------------------
+  // Interruption floor for operations as long as SpscRing's (per chunk size) and SpmcRing's writes.
+  std::cerr << "  machine tail floor ...\n";
+  const std::size_t floorSamples = quick || kSanitizer ? 20000 : 200000;
+  std::vector<Json> spscFloor;
+  for (std::size_t ci = 0; ci < 3; ++ci)
+    spscFloor.push_back(floorJson(env, spsc[ci * 4].producer.p50, floorSamples));
+  Json spmcFloor = floorJson(env, spmc[1].producer.p50, floorSamples);  // spmc[1]: 1_reader
+
+  // ---- report ----------------------------------------------------------------------------------
   Json doc = Json::object();
   doc["benchmark"] = "ringmix bench_rings";
   doc["mode"] = quick ? "quick" : "full";
@@ -731,6 +850,7 @@ int main(int argc, char** argv) {
   m["compiler"] = RINGMIX_BENCH_COMPILER;
   m["cxx_flags"] = RINGMIX_BENCH_CXX_FLAGS;
   m["build_type"] = RINGMIX_BENCH_BUILD_TYPE;
+  m["sanitizer"] = kSanitizer ? Json(kSanitizer) : Json();
 #if defined(__OPTIMIZE__)
   m["optimized"] = true;
 #else
@@ -745,7 +865,9 @@ int main(int argc, char** argv) {
   m["timer_ns_per_tick"] = npt;
   m["timer_overhead_ns"] = env.clock.overheadNs();
   m["timer_resolution_ns"] = env.clock.resolutionNs();
-  m["timer_note"] = "per-operation times include timer_overhead_ns (not subtracted) and are quantised to timer_resolution_ns";
+  m["timer_note"] =
+      "per-operation times include timer_overhead_ns (not subtracted) and are quantised to "
+      "timer_resolution_ns";
   m["producer_cpu"] = env.producerCpu;
   m["consumer_cpu"] = env.consumerCpu;
   m["pinning"] = env.producerCpu < 0 ? "not attempted (fewer than 2 CPUs allowed)"
@@ -764,12 +886,28 @@ int main(int argc, char** argv) {
     Json noisy = Json::array();
     auto scan = [&](const CaseAgg& c, const std::string& label) {
       for (double x : c.othersLoad) worst = std::max(worst, x);
-      if (!c.othersLoad.empty() && *std::max_element(c.othersLoad.begin(), c.othersLoad.end()) > 0.05)
+      if (!c.othersLoad.empty() &&
+          *std::max_element(c.othersLoad.begin(), c.othersLoad.end()) > 0.05)
         noisy.push(label);
     };
     for (const auto& c : spsc) scan(c, c.name + "/" + std::to_string(c.chunkFrames));
     for (const auto& c : spmc) scan(c, "spmc/" + c.name);
     n["others_cpu_share_worst_case"] = worst;
+    if (!env.allRtt.empty()) {
+      // A cross-thread queue is bounded by this latency; if it moved during the run, so did
+      // every cross-core-bound number (SpscRing, moodycamel per element, SpmcRing with readers).
+      std::vector<double> v = env.allRtt;
+      std::sort(v.begin(), v.end());
+      Json& c2c = n["core_to_core_rtt_ns"];
+      c2c["min"] = v.front();
+      c2c["median"] = bench::median(v);
+      c2c["max"] = v.back();
+      c2c["probes"] = v.size();
+      c2c["note"] = v.back() > 2 * v.front()
+                        ? "cross-core latency changed during the run (the host moves the vCPUs): "
+                          "compare cases within a repetition, see core_to_core_rtt_ns_each_rep"
+                        : "stable";
+    }
     n["cases_with_others_over_5pct"] = noisy;
     std::ifstream la("/proc/loadavg");
     std::string s;
@@ -783,14 +921,25 @@ int main(int argc, char** argv) {
   cfg["repetitions_requested"] = reps;
   cfg["repetitions_completed"] = repsDone;
   cfg["time_budget_s"] = budgetS;
-  cfg["throughput"] = "untimed pass, frames / wall time from start line to last sample verified; best and median over repetitions; ratios use best";
-  cfg["producer_op_ns"] = "every successful producer operation of the timed passes, pooled; refused (queue full) attempts counted separately; waiting between attempts not timed";
-  cfg["spsc_ops"] = "spsc_ring and mutex_deque push whole chunks (all or nothing); moodycamel enqueues per sample as much of the chunk as fits (partial_ops); consumers take up to one chunk per call";
+  cfg["throughput"] =
+      "untimed pass, frames / wall time from start line to last sample verified; best and median "
+      "over repetitions; ratios use best";
+  cfg["producer_op_ns"] =
+      "every successful producer operation of the timed passes, pooled; refused (queue full) "
+      "attempts counted separately; waiting between attempts not timed";
+  cfg["machine_tail_floor_ns"] =
+      "single-thread spin as long as the queue operation's p50, timed the same way on the "
+      "producer CPU: the tail any operation of that length gets from interrupts/host preemption";
+  cfg["spsc_ops"] =
+      "spsc_ring and mutex_deque push whole chunks (all or nothing); moodycamel enqueues per "
+      "sample as much of the chunk as fits (partial_ops); consumers take up to one chunk per call";
 
   Json& js = doc["spsc"];
   for (std::size_t ci = 0; ci < 3; ++ci) {
     Json& chunkJ = js[std::to_string(chunkSizes[ci]) + "_frames"];
-    for (std::size_t ii = 0; ii < 4; ++ii) chunkJ[implNames[ii]] = spscCaseJson(spsc[ci * 4 + ii], npt);
+    for (std::size_t ii = 0; ii < 4; ++ii)
+      chunkJ[implNames[ii]] = spscCaseJson(spsc[ci * 4 + ii], npt);
+    chunkJ["machine_tail_floor_ns"] = spscFloor[ci];
   }
 
   Json& jm = doc["spmc"];
@@ -801,7 +950,10 @@ int main(int argc, char** argv) {
                         : "producer on cpu " + std::to_string(env.producerCpu) +
                               ", every reader on cpu " + std::to_string(env.consumerCpu) +
                               " (readers time-share that core)";
-  jm["note"] = "producer writes flat out, so readers are lapped and skip ahead (lost); reader figures are totals over all runs";
+  jm["machine_tail_floor_ns"] = spmcFloor;
+  jm["note"] =
+      "producer writes flat out, so readers are lapped and skip ahead (lost); reader figures are "
+      "totals over all runs";
   for (std::size_t si = 0; si < spmc.size(); ++si) {
     const CaseAgg& c = spmc[si];
     Json& cj = jm[c.name];
@@ -819,13 +971,15 @@ int main(int argc, char** argv) {
       Json& rj = cj["readers_total"];
       rj["items_read"] = sum.items;
       rj["items_lost"] = sum.lost;
-      rj["read_fraction"] = ratio(static_cast<double>(sum.items), static_cast<double>(sum.items + sum.lost));
+      rj["read_fraction"] =
+          ratio(static_cast<double>(sum.items), static_cast<double>(sum.items + sum.lost));
       rj["reads"] = sum.reads;
       rj["empty_reads"] = sum.emptyReads;
       rj["dropouts"] = sum.dropouts;
       rj["corrupt_items"] = sum.corrupt;
     }
     cj["machine_load_during_case"] = loadJson(c);
+    cj["core_to_core_rtt_ns_each_rep"] = rttJson(c);
     if (c.hasStalled) {
       Json& sj = cj["stalled_reader_last_run"];
       sj["lag_at_end"] = c.stalledLag;
@@ -834,7 +988,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  // ---- ratios and targets ----------------------------------------------------------------------------
+  // ---- ratios and targets ----------------------------------------------------------------------
   auto find = [&](const std::string& impl, std::size_t chunk) -> const CaseAgg& {
     for (const auto& c : spsc)
       if (c.name == impl && c.chunkFrames == chunk) return c;
@@ -852,6 +1006,7 @@ int main(int argc, char** argv) {
   Json& rMemcpy = r["spsc_vs_memcpy_throughput"];
   Json& rP999 = r["mutex_p999_over_spsc_p999"];
   Json& rP99 = r["mutex_p99_over_spsc_p99"];
+  Json& rFloor = r["spsc_p999_over_machine_tail_floor_p999"];
   for (std::size_t c : chunkSizes) {
     const std::string k = std::to_string(c) + "_frames";
     const auto& s = find("spsc_ring", c);
@@ -860,14 +1015,21 @@ int main(int argc, char** argv) {
     rMemcpy[k] = ratio(s.bestThroughput, find("memcpy", c).bestThroughput);
     rP999[k] = ratio(find("mutex_deque", c).producer.p999, s.producer.p999);
     rP99[k] = ratio(find("mutex_deque", c).producer.p99, s.producer.p99);
+    const std::size_t ci = static_cast<std::size_t>(
+        std::find(std::begin(chunkSizes), std::end(chunkSizes), c) - std::begin(chunkSizes));
+    rFloor[k] = ratio(s.producer.p999, spscFloor[ci].find("p99_9")->number());
   }
   const auto& one = spmcCase("1_reader");
-  r["spmc_8_readers_over_1_reader_p50"] = ratio(spmcCase("8_readers").producer.p50, one.producer.p50);
-  r["spmc_8_readers_over_1_reader_p99"] = ratio(spmcCase("8_readers").producer.p99, one.producer.p99);
-  r["spmc_4_readers_over_1_reader_p50"] = ratio(spmcCase("4_readers").producer.p50, one.producer.p50);
-  r["spmc_4_readers_over_1_reader_p99"] = ratio(spmcCase("4_readers").producer.p99, one.producer.p99);
-  r["spmc_stalled_over_1_reader_p50"] = ratio(spmcCase("1_active_1_stalled").producer.p50, one.producer.p50);
-  r["spmc_stalled_over_1_reader_p99"] = ratio(spmcCase("1_active_1_stalled").producer.p99, one.producer.p99);
+  const auto& eight = spmcCase("8_readers");
+  const auto& four = spmcCase("4_readers");
+  const auto& stalled = spmcCase("1_active_1_stalled");
+  const auto& none = spmcCase("0_readers");
+  r["spmc_8_readers_over_1_reader_p50"] = ratio(eight.producer.p50, one.producer.p50);
+  r["spmc_8_readers_over_1_reader_p99"] = ratio(eight.producer.p99, one.producer.p99);
+  r["spmc_4_readers_over_1_reader_p50"] = ratio(four.producer.p50, one.producer.p50);
+  r["spmc_4_readers_over_1_reader_p99"] = ratio(four.producer.p99, one.producer.p99);
+  r["spmc_stalled_over_1_reader_p50"] = ratio(stalled.producer.p50, one.producer.p50);
+  r["spmc_stalled_over_1_reader_p99"] = ratio(stalled.producer.p99, one.producer.p99);
   // Paired: the two cases of one repetition ran seconds apart at most; the median over repetitions
   // of their ratio is less exposed to slow drift of the host than the pooled figures above.
   auto paired = [&](const CaseAgg& a, const CaseAgg& b, bool p99) {
@@ -878,17 +1040,18 @@ int main(int argc, char** argv) {
     return q.empty() ? NAN : bench::median(q);
   };
   Json& pr = r["spmc_paired_median_of_per_rep_ratios"];
-  pr["8_readers_over_1_reader_p50"] = paired(spmcCase("8_readers"), one, false);
-  pr["8_readers_over_1_reader_p99"] = paired(spmcCase("8_readers"), one, true);
-  pr["stalled_over_1_reader_p50"] = paired(spmcCase("1_active_1_stalled"), one, false);
-  pr["stalled_over_1_reader_p99"] = paired(spmcCase("1_active_1_stalled"), one, true);
-  r["spmc_1_reader_over_0_readers_p50"] = ratio(one.producer.p50, spmcCase("0_readers").producer.p50);
-  r["spmc_1_reader_over_0_readers_p99"] = ratio(one.producer.p99, spmcCase("0_readers").producer.p99);
+  pr["8_readers_over_1_reader_p50"] = paired(eight, one, false);
+  pr["8_readers_over_1_reader_p99"] = paired(eight, one, true);
+  pr["stalled_over_1_reader_p50"] = paired(stalled, one, false);
+  pr["stalled_over_1_reader_p99"] = paired(stalled, one, true);
+  r["spmc_1_reader_over_0_readers_p50"] = ratio(one.producer.p50, none.producer.p50);
+  r["spmc_1_reader_over_0_readers_p99"] = ratio(one.producer.p99, none.producer.p99);
 
   Json& tg = doc["targets"];
   bool allMet = true;
   // A target over the three chunk sizes: met only if met at every size.
-  auto perChunkTarget = [&](const char* key, const char* goal, Json& values, bool atLeast, double threshold) {
+  auto perChunkTarget = [&](const char* key, const char* goal, Json& values, bool atLeast,
+                            double threshold) {
     Json& t = tg[key];
     t["goal"] = goal;
     t["threshold"] = threshold;
@@ -904,29 +1067,53 @@ int main(int argc, char** argv) {
     t["met"] = met;
     allMet = allMet && met;
   };
-  perChunkTarget("spsc_throughput_vs_mutex", "SpscRing throughput >= 5x the mutex+deque queue", rMutex, true, 5.0);
+  perChunkTarget("spsc_throughput_vs_mutex", "SpscRing throughput >= 5x the mutex+deque queue",
+                 rMutex, true, 5.0);
   perChunkTarget("spsc_throughput_vs_moodycamel_per_element",
-                 "SpscRing throughput >= 5x moodycamel ReaderWriterQueue used per element", rMoody, true, 5.0);
+                 "SpscRing throughput >= 5x moodycamel ReaderWriterQueue used per element",
+                 rMoody, true, 5.0);
   perChunkTarget("spsc_producer_p999_vs_mutex",
-                 "SpscRing producer p99.9 under contention <= 1/10 of the mutex queue's (ratio mutex/spsc >= 10)",
+                 "SpscRing producer p99.9 under contention <= 1/10 of the mutex queue's "
+                 "(ratio mutex/spsc >= 10)",
                  rP999, true, 10.0);
-  auto pairTarget = [&](const char* key, const char* goal, double p50, double p99) {
+  tg["spsc_producer_p999_vs_mutex"]["context"] =
+      "spsc_p999_over_machine_tail_floor_p999 near 1 means SpscRing's p99.9 is the machine's own "
+      "interruption tail for an operation that long (see spsc.*.machine_tail_floor_ns)";
+  // Judged on the paired ratios: the host drifts between fast and slow phases (see
+  // producer_op_ns_each_rep) that can land on one case more than the other in the pooled
+  // percentiles; the median of back-to-back per-repetition ratios is immune to that. The pooled
+  // ratios are shown alongside.
+  auto pairTarget = [&](const char* key, const char* goal, double p50, double p99,
+                        double pooledP50, double pooledP99) {
     Json& t = tg[key];
     t["goal"] = goal;
     t["threshold"] = 1.2;
+    t["estimator"] = "median over repetitions of the per-repetition ratio (cases run back to back)";
     t["p50_ratio"] = p50;
     t["p99_ratio"] = p99;
+    t["pooled_p50_ratio"] = pooledP50;
+    t["pooled_p99_ratio"] = pooledP99;
     const bool m50 = std::isfinite(p50) && p50 <= 1.2, m99 = std::isfinite(p99) && p99 <= 1.2;
     t["met_p50"] = m50;
     t["met_p99"] = m99;
     t["met"] = m50 && m99;
     allMet = allMet && m50 && m99;
   };
-  pairTarget("spmc_8_readers_vs_1", "SpmcRing producer time per write with 8 readers within 1.2x of 1 reader (p50 and p99)",
-             r["spmc_8_readers_over_1_reader_p50"].number(), r["spmc_8_readers_over_1_reader_p99"].number());
-  pairTarget("spmc_stalled_reader", "SpmcRing producer time per write unchanged (<= 1.2x) with a stalled reader (p50 and p99)",
-             r["spmc_stalled_over_1_reader_p50"].number(), r["spmc_stalled_over_1_reader_p99"].number());
+  pairTarget("spmc_8_readers_vs_1",
+             "SpmcRing producer time per write with 8 readers within 1.2x of 1 reader "
+             "(p50 and p99)",
+             pr["8_readers_over_1_reader_p50"].number(), pr["8_readers_over_1_reader_p99"].number(),
+             r["spmc_8_readers_over_1_reader_p50"].number(),
+             r["spmc_8_readers_over_1_reader_p99"].number());
+  pairTarget("spmc_stalled_reader",
+             "SpmcRing producer time per write unchanged (<= 1.2x) with a stalled reader "
+             "(p50 and p99)",
+             pr["stalled_over_1_reader_p50"].number(), pr["stalled_over_1_reader_p99"].number(),
+             r["spmc_stalled_over_1_reader_p50"].number(),
+             r["spmc_stalled_over_1_reader_p99"].number());
   tg["all_met"] = allMet;
+  if (kSanitizer)
+    tg["note"] = "sanitizer build: timings are meaningless here, only correctness counts";
 
   Json& corr = doc["correctness"];
   corr["ok"] = failures.list.empty();

@@ -3,6 +3,8 @@
  */
 export type RingmixErrorCode =
   | 'ERR_CLOSED'
+  | 'ERR_DEVICE'
+  | 'ERR_DEVICE_NOT_FOUND'
   | 'ERR_INPUT_REMOVED'
   | 'ERR_NATIVE_LOAD'
   | 'ERR_NO_AUDIO_BACKEND'
@@ -50,6 +52,8 @@ export function fromNative(err: unknown): unknown {
   const code = (err as { code?: unknown } | null)?.code;
   if (
     code === 'ERR_CLOSED' ||
+    code === 'ERR_DEVICE' ||
+    code === 'ERR_NO_AUDIO_BACKEND' ||
     code === 'ERR_QUEUE_FULL' ||
     code === 'ERR_TOO_MANY_INPUTS'
   ) {

@@ -2,15 +2,20 @@
  * The Mixer: inputs → channel strips → master → taps and other consumers, on a real-time engine.
  */
 import { EventEmitter } from 'node:events';
+import { checkSelector, resolveDevice, type DeviceInfo } from './devices';
 import { RingmixError, fromNative, rangeError, typeError } from './errors';
 import { Input, checkGainDb, type InputHost } from './input';
-import { native, type NativeInputSpec, type NativeMixer } from './native';
+import { native, type NativeDeviceStatus, type NativeInputSpec, type NativeMixer } from './native';
+import { Output } from './output';
 import { Tap, type TapHost } from './tap';
 import type {
+  DeviceErrorEvent,
+  DeviceStreamMetrics,
   DropoutEvent,
   InputOptions,
   Metrics,
   MixerOptions,
+  OutputOptions,
   TapOptions,
   XrunEvent,
 } from './types';
@@ -25,7 +30,7 @@ export interface MixerEvents {
   metrics: [Metrics];
   xrun: [XrunEvent];
   dropout: [DropoutEvent];
-  deviceError: [Error];
+  deviceError: [DeviceErrorEvent];
   error: [Error];
 }
 
@@ -57,7 +62,10 @@ export class Mixer extends EventEmitter<MixerEvents> {
   readonly sampleRate: number;
   readonly periodFrames: number;
   readonly channels: 1 | 2;
-  readonly clock: 'virtual' | 'simulated';
+  /** Which clock drives the mix: internal real-time thread, simulated, or an output device. */
+  readonly clock: 'virtual' | 'simulated' | 'device';
+  /** With `clock: { output }`: the device whose callback runs the mix. */
+  readonly outputDevice: DeviceInfo | null;
   /** The master strip (gain). */
   readonly master: Master;
   /** Duration of one cycle in milliseconds. */
@@ -66,6 +74,11 @@ export class Mixer extends EventEmitter<MixerEvents> {
   #engine: NativeMixer | null;
   #inputs = new Map<number, Input>();
   #taps = new Map<number, Tap>();
+  #outputs = new Map<number, Output>();
+  /** Default rate of devices used by inputs (index → Hz), for the resampling fallback. */
+  #deviceRates = new Map<number, number>();
+  /** Device name of each device input (by input id), for events. */
+  #deviceNames = new Map<number, string>();
   #nextTapId = 1;
   #timer: NodeJS.Timeout;
   #running = false;
@@ -82,21 +95,27 @@ export class Mixer extends EventEmitter<MixerEvents> {
       o.metricsIntervalMs === undefined
         ? 100
         : checkNumber(o.metricsIntervalMs, 'metricsIntervalMs', 10, 60000, { integer: true });
+    let output: DeviceInfo | null = null;
     if (typeof o.clock === 'object' && o.clock !== null) {
-      checkObject(o.clock, 'clock', ['output']);
-      throw new RingmixError(
-        'ERR_NO_AUDIO_BACKEND',
-        'clock: { output } needs an audio device backend, which this build does not have yet; ' +
-          "use clock: 'virtual' (real time, no device) or 'simulated'",
-      );
+      const c = checkObject(o.clock, 'clock', ['output']);
+      output = resolveDevice(checkSelector(c.output, 'clock.output'), 'output');
+      if (output.maxOutputChannels < this.channels) {
+        throw rangeError(
+          `clock.output '${output.name}' has ${output.maxOutputChannels} output channel(s); the mix has ${this.channels}`,
+        );
+      }
+      this.clock = 'device';
+    } else {
+      this.clock = o.clock === undefined ? 'virtual' : checkOneOf(o.clock, 'clock', ['virtual', 'simulated'] as const);
     }
-    this.clock = o.clock === undefined ? 'virtual' : checkOneOf(o.clock, 'clock', ['virtual', 'simulated'] as const);
+    this.outputDevice = output;
     this.periodMs = (1000 * this.periodFrames) / this.sampleRate;
     this.#engine = new (native().Mixer)({
       sampleRate: this.sampleRate,
       periodFrames: this.periodFrames,
       channels: this.channels,
       clock: this.clock,
+      ...(output ? { deviceIndex: output.index, label: `the mixer's output clock on '${output.name}'` } : {}),
     });
     this.master = new Master(this);
     // Metrics and events are polled, never pushed per buffer. unref: a mixer alone does not keep
@@ -130,13 +149,17 @@ export class Mixer extends EventEmitter<MixerEvents> {
     const name = o.name === undefined ? undefined : checkString(o.name, 'name');
     if (o.source === undefined) throw typeError('input options: source is required');
     const strip = { gainDb, pan, muted, solo };
-    const { spec, pushChannels } = this.#sourceSpec(o.source, strip);
-    const id = this.engineCall((e) => e.addInput(spec));
+    const { spec, pushChannels, deviceName } = this.#sourceSpec(o.source, strip);
+    const id = this.#addNativeInput(spec);
+    if (deviceName !== undefined) this.#deviceNames.set(id, deviceName);
     const host: InputHost = {
       engine: () => this.#engineOrThrow(),
       periodMs: this.periodMs,
       sampleRate: this.sampleRate,
-      inputRemoved: (input) => this.#inputs.delete(input.id),
+      inputRemoved: (input) => {
+        this.#inputs.delete(input.id);
+        this.#deviceNames.delete(input.id);
+      },
     };
     const input = new Input(host, { id, name: name ?? `input-${id}`, ...strip, pushChannels });
     this.#inputs.set(id, input);
@@ -166,16 +189,48 @@ export class Mixer extends EventEmitter<MixerEvents> {
     return tap;
   }
 
-  /** Starts the virtual clock. Idempotent. */
+  /**
+   * Another device playing the mix, at its own clock (resampled when its rate differs). Needs a
+   * real-time clock (virtual or device).
+   */
+  addOutput(options: OutputOptions): Output {
+    const o = checkObject(options, 'output options', ['device']);
+    if (this.clock === 'simulated') {
+      throw new RingmixError('ERR_WRONG_CLOCK', "outputs need a real-time clock; this mixer's clock is 'simulated'");
+    }
+    const device = resolveDevice(checkSelector(o.device, 'device'), 'output');
+    const channels = Math.min(device.maxOutputChannels, 2);
+    const label = `output on '${device.name}'`;
+    let rate = this.sampleRate;
+    let id: number;
+    try {
+      id = this.engineCall((e) => e.addOutput(device.index, channels, rate, label));
+    } catch (err) {
+      // A device that cannot run at the mixer's rate runs at its own, and the mix is resampled.
+      if ((err as { code?: string }).code !== 'ERR_DEVICE' || device.defaultSampleRate === this.sampleRate) throw err;
+      rate = Math.round(device.defaultSampleRate);
+      id = this.engineCall((e) => e.addOutput(device.index, channels, rate, label));
+    }
+    const output = new Output(
+      { engine: () => this.#engineOrThrow(), outputRemoved: (out) => this.#outputs.delete(out.id) },
+      id,
+      device,
+      rate,
+    );
+    this.#outputs.set(id, output);
+    return output;
+  }
+
+  /** Starts the clock (virtual or device) and every device stream. Idempotent. */
   start(): void {
-    this.#requireClock('virtual', 'start');
+    this.#requireRealtime('start');
     this.engineCall((e) => e.start());
     this.#running = true;
   }
 
-  /** Stops the virtual clock (inputs and taps stay). Idempotent. */
+  /** Stops the clock and device streams (inputs, outputs and taps stay). Idempotent. */
   stop(): void {
-    this.#requireClock('virtual', 'stop');
+    this.#requireRealtime('stop');
     this.engineCall((e) => e.stop());
     this.#running = false;
   }
@@ -195,14 +250,42 @@ export class Mixer extends EventEmitter<MixerEvents> {
   /** A snapshot of the engine's state and meters. */
   metrics(): Metrics {
     const m = this.engineCall((e) => e.metrics());
-    return {
+    const devices = this.engineCall((e) => e.deviceStatus());
+    const stream = (d: NativeDeviceStatus): DeviceStreamMetrics => ({
+      failed: d.failed,
+      callbacks: d.callbacks,
+      overflows: d.overflows,
+      underflows: d.underflows,
+      latencyMs: d.latencyMs,
+      sampleRate: d.sampleRate,
+    });
+    const byKind = (kind: NativeDeviceStatus['kind'], id: number) => devices.find((d) => d.kind === kind && d.id === id);
+    const clock = byKind('clock', 0);
+    const result: Metrics = {
       ...m,
-      inputs: m.inputs.map((i) => ({ ...i, name: this.#inputs.get(i.id)?.name ?? `input-${i.id}` })),
-      consumers: [...this.#taps.values()].map((t) => {
-        const s = t.stats();
-        return { id: t.id, kind: 'tap' as const, lagFrames: s.lagFrames, dropouts: s.dropouts, lostFrames: s.lostFrames };
+      inputs: m.inputs.map((i) => {
+        const d = byKind('input', i.id);
+        return { ...i, name: this.#inputs.get(i.id)?.name ?? `input-${i.id}`, ...(d ? { device: stream(d) } : {}) };
       }),
+      consumers: [
+        ...[...this.#taps.values()].map((t) => {
+          const s = t.stats();
+          return { id: t.id, kind: 'tap' as const, lagFrames: s.lagFrames, dropouts: s.dropouts, lostFrames: s.lostFrames };
+        }),
+        ...devices
+          .filter((d) => d.kind === 'output')
+          .map((d) => ({
+            id: d.id,
+            kind: 'output' as const,
+            lagFrames: d.lagFrames,
+            dropouts: d.dropouts,
+            lostFrames: d.lostFrames,
+            device: stream(d),
+          })),
+      ],
     };
+    if (clock) result.clockDevice = stream(clock);
+    return result;
   }
 
   /**
@@ -214,6 +297,7 @@ export class Mixer extends EventEmitter<MixerEvents> {
     clearInterval(this.#timer);
     const engine = this.#engine;
     for (const tap of [...this.#taps.values()]) tap.close();
+    this.#outputs.clear();
     this.#engine = null;
     this.#running = false;
     engine.close();
@@ -235,6 +319,25 @@ export class Mixer extends EventEmitter<MixerEvents> {
     return this.#engine;
   }
 
+  #requireRealtime(method: string): void {
+    this.#engineOrThrow();
+    if (this.clock === 'simulated') {
+      throw new RingmixError('ERR_WRONG_CLOCK', `${method}() is for real-time clocks; this mixer's clock is 'simulated' (use advance())`);
+    }
+  }
+
+  /** Adds a device input at the mixer's rate, or at the device's own (resampled) if it refuses. */
+  #addNativeInput(spec: NativeInputSpec): number {
+    try {
+      return this.engineCall((e) => e.addInput(spec));
+    } catch (err) {
+      if (spec.kind !== 'device' || (err as { code?: string }).code !== 'ERR_DEVICE') throw err;
+      const own = this.#deviceRates.get(spec.deviceIndex);
+      if (own === undefined || own === spec.deviceRate) throw err;
+      return this.engineCall((e) => e.addInput({ ...spec, deviceRate: own }));
+    }
+  }
+
   #requireClock(clock: 'virtual' | 'simulated', method: string): void {
     this.#engineOrThrow();
     if (this.clock !== clock) {
@@ -248,7 +351,7 @@ export class Mixer extends EventEmitter<MixerEvents> {
   #sourceSpec(
     source: unknown,
     strip: { gainDb: number; pan: number; muted: boolean; solo: boolean },
-  ): { spec: NativeInputSpec; pushChannels: 1 | 2 | null } {
+  ): { spec: NativeInputSpec; pushChannels: 1 | 2 | null; deviceName?: string } {
     if (typeof source !== 'object' || source === null || Array.isArray(source)) {
       throw typeError('source must be an object: { generator }, { device } or { push }');
     }
@@ -288,11 +391,43 @@ export class Mixer extends EventEmitter<MixerEvents> {
       return { spec: { ...strip, kind: 'push', channels }, pushChannels: channels };
     }
     if ('device' in source) {
-      checkObject(source, 'source', ['device', 'channels']);
-      throw new RingmixError(
-        'ERR_NO_AUDIO_BACKEND',
-        'source: { device } needs an audio device backend, which this build does not have yet',
-      );
+      const d = checkObject(source, 'source', ['device', 'channels']);
+      const selector = checkSelector(d.device, 'source.device');
+      if (this.clock === 'simulated') {
+        throw new RingmixError('ERR_WRONG_CLOCK', "device inputs need a real-time clock; this mixer's clock is 'simulated'");
+      }
+      const device = resolveDevice(selector, 'input');
+      let channels: number[];
+      if (d.channels === undefined) {
+        channels = device.maxInputChannels >= 2 ? [0, 1] : [0];
+      } else {
+        if (!Array.isArray(d.channels)) throw typeError('source.channels must be an array of device channel numbers');
+        if (d.channels.length < 1 || d.channels.length > 2) {
+          throw rangeError(`source.channels takes 1 or 2 device channels, got ${d.channels.length}`);
+        }
+        channels = d.channels.map((c: unknown, i: number) => {
+          if (typeof c !== 'number') throw typeError(`source.channels[${i}] must be a number`);
+          if (!Number.isInteger(c) || c < 0 || c >= device.maxInputChannels) {
+            throw rangeError(
+              `source.channels[${i}] must be a channel of '${device.name}' from 0 to ${device.maxInputChannels - 1}, got ${c}`,
+            );
+          }
+          return c;
+        });
+      }
+      this.#deviceRates.set(device.index, Math.round(device.defaultSampleRate));
+      return {
+        spec: {
+          ...strip,
+          kind: 'device',
+          deviceIndex: device.index,
+          deviceChannels: channels,
+          deviceRate: this.sampleRate,
+          label: `input on '${device.name}'`,
+        },
+        pushChannels: null,
+        deviceName: device.name,
+      };
     }
     throw typeError('source must have one of: generator, device, push');
   }
@@ -307,6 +442,23 @@ export class Mixer extends EventEmitter<MixerEvents> {
     const events = this.engineCall((e) => e.pollEvents());
     for (const ev of events) {
       if (ev.type === 'xrun') this.emit('xrun', { frame: ev.frame, overUs: ev.value });
+    }
+    if (this.clock === 'simulated') return;
+    for (const f of this.engineCall((e) => e.pollDeviceFailures())) {
+      const device =
+        f.kind === 'clock'
+          ? (this.outputDevice?.name ?? '')
+          : f.kind === 'input'
+            ? (this.#deviceNames.get(f.id) ?? '')
+            : (this.#outputs.get(f.id)?.device.name ?? '');
+      const what = f.kind === 'input' ? `input ${f.id}` : f.kind === 'output' ? `output ${f.id}` : 'the mixer clock';
+      const err = Object.assign(new Error(`${what} ('${device}'): ${f.message}`), {
+        code: 'ERR_DEVICE' as const,
+        kind: f.kind,
+        id: f.id,
+        device,
+      });
+      this.emit('deviceError', err);
     }
   }
 }

@@ -26,7 +26,43 @@ export interface NativeMixerOptions {
   sampleRate: number;
   periodFrames: number;
   channels: number;
-  clock: 'virtual' | 'simulated';
+  clock: 'virtual' | 'simulated' | 'device';
+  /** clock 'device': the output device that drives the mix. */
+  deviceIndex?: number;
+  label?: string;
+}
+
+export interface NativeDeviceInfo {
+  /** Index for this process's current device list (it can change when devices come and go). */
+  index: number;
+  name: string;
+  /** The host API (driver layer): 'ALSA', 'JACK Audio Connection Kit', 'Core Audio', ... */
+  hostApi: string;
+  maxInputChannels: number;
+  maxOutputChannels: number;
+  defaultSampleRate: number;
+  isDefaultInput: boolean;
+  isDefaultOutput: boolean;
+}
+
+export interface NativeDeviceStatus {
+  kind: 'clock' | 'input' | 'output';
+  id: number;
+  failed: boolean;
+  callbacks: number;
+  overflows: number;
+  underflows: number;
+  lostFrames: number;
+  dropouts: number;
+  lagFrames: number;
+  latencyMs: number;
+  sampleRate: number;
+}
+
+export interface NativeDeviceFailure {
+  kind: 'clock' | 'input' | 'output';
+  id: number;
+  message: string;
 }
 
 /** An input as the addon takes it (already validated). */
@@ -45,6 +81,7 @@ export type NativeInputSpec = {
       clockPpm: number;
     }
   | { kind: 'push'; channels: number }
+  | { kind: 'device'; deviceIndex: number; deviceChannels: number[]; deviceRate: number; label: string }
 );
 
 export interface NativeInputMetrics {
@@ -106,6 +143,10 @@ export interface NativeMixer {
   metrics(): NativeMetrics;
   pollEvents(): NativeEvent[];
   openTap(capacityFrames: number): NativeTap;
+  addOutput(deviceIndex: number, deviceChannels: number, deviceRate: number, label: string): number;
+  removeOutput(id: number): void;
+  deviceStatus(): NativeDeviceStatus[];
+  pollDeviceFailures(): NativeDeviceFailure[];
   close(): void;
 }
 
@@ -121,6 +162,7 @@ export interface NativeAddon {
   rtGuardCounts(): RtGuardCounts | null;
   rtGuardSelfTest(): RtGuardCounts | null;
   rtGuardReset(): void;
+  listDevices(): { devices: NativeDeviceInfo[]; hostApis: string[] };
   Mixer: new (options: NativeMixerOptions) => NativeMixer;
 }
 

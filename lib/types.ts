@@ -68,6 +68,11 @@ export interface InputOptions {
   solo?: boolean;
 }
 
+/** Options of {@link Mixer.addOutput}. */
+export interface OutputOptions {
+  device: DeviceSelector;
+}
+
 /** Options of {@link Mixer.tap}. */
 export interface TapOptions {
   /**
@@ -91,18 +96,38 @@ export interface InputMetrics {
   underruns: number;
   /** Frames the producer could not write because the ring was full (lost). */
   overruns: number;
+  /** Device inputs: the capture stream's state. */
+  device?: DeviceStreamMetrics;
+}
+
+/** The state of one device stream. */
+export interface DeviceStreamMetrics {
+  /** The device stopped or went silent; an input then reads as silence. */
+  failed: boolean;
+  /** Buffers the device's callback has delivered. */
+  callbacks: number;
+  /** Input: the device's own overflow flags (audio lost inside the driver). */
+  overflows: number;
+  /** Output: the device's underflow flags plus buffers we had to pad with silence. */
+  underflows: number;
+  /** The device's own buffering, as PortAudio reports it. */
+  latencyMs: number;
+  /** The rate the device runs at. */
+  sampleRate: number;
 }
 
 /** Metrics of one consumer of the mix. */
 export interface ConsumerMetrics {
   id: number;
-  kind: 'tap';
+  kind: 'tap' | 'output';
   /** Frames produced but not yet read by this consumer. */
   lagFrames: number;
   /** Times the consumer fell behind and skipped ahead. */
   dropouts: number;
   /** Frames it lost in those dropouts, exactly. */
   lostFrames: number;
+  /** Outputs: the device stream's state. */
+  device?: DeviceStreamMetrics;
 }
 
 /** A snapshot of the engine, from {@link Mixer.metrics} or the `'metrics'` event. */
@@ -125,6 +150,8 @@ export interface Metrics {
   inputs: InputMetrics[];
   master: { peakDb: number[]; rmsDb: number[] };
   consumers: ConsumerMetrics[];
+  /** With a device clock: the output device driving the mix. */
+  clockDevice?: DeviceStreamMetrics;
 }
 
 /** Payload of the `'xrun'` event. */
@@ -133,6 +160,17 @@ export interface XrunEvent {
   frame: number;
   /** How far past its deadline the cycle finished, in microseconds. */
   overUs: number;
+}
+
+/** Payload of the `'deviceError'` event: an Error with code 'ERR_DEVICE' and where it happened. */
+export interface DeviceErrorEvent extends Error {
+  code: 'ERR_DEVICE';
+  /** Which stream: the clock's output device, an input, or an extra output. */
+  kind: 'clock' | 'input' | 'output';
+  /** Input or output id (0 for the clock). */
+  id: number;
+  /** The device's name. */
+  device: string;
 }
 
 /** Payload of the `'dropout'` event. */

@@ -8,9 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Needed to build the addon.
-BUILD_PKGS=(cmake g++ make ninja-build pkg-config libreaderwriterqueue-dev)
-# Needed to run the test suite: doctest for ctest, clang for the sanitizer builds.
-TEST_PKGS=(doctest-dev clang-19 libclang-rt-19-dev)
+BUILD_PKGS=(cmake g++ make ninja-build pkg-config libreaderwriterqueue-dev libspeexdsp-dev portaudio19-dev)
+# Needed to run the test suite: doctest for ctest, clang for the sanitizer builds, and real audio
+# servers for the device tests (JACK's dummy driver, PulseAudio with a null sink, reached through
+# PortAudio's JACK and ALSA host APIs).
+TEST_PKGS=(doctest-dev clang-19 libclang-rt-19-dev jackd2 pulseaudio pulseaudio-utils libasound2-plugins)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -32,6 +34,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     SUDO="sudo"
   fi
   echo "ringmix setup: installing ${missing[*]}"
+  # jackd2 asks whether to enable real-time scheduling for the audio group: answer no up front
+  # (the tests run JACK with --no-realtime).
+  echo "jackd2 jackd/tweak_rt_limits boolean false" | $SUDO debconf-set-selections 2>/dev/null || true
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

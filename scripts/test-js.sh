@@ -6,4 +6,12 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 guard="$root/build-native/plain/test/rtguard/librtguard.so"
 [ -f "$guard" ] || bash "$root/scripts/native-build.sh" plain >/dev/null
 cd "$root"
-LD_PRELOAD="$guard${LD_PRELOAD:+:$LD_PRELOAD}" exec npx jest "$@"
+# Private audio servers for the device tests (test/helpers/servers.ts starts them). The names must
+# be in the real process environment before PortAudio loads, which jest's sandboxed process.env
+# cannot do, so they are set here for every jest worker.
+export JACK_DEFAULT_SERVER="ringmix-test-$$"
+export JACK_NO_START_SERVER=1
+PULSE_RUNTIME_PATH="$(mktemp -d)"
+export PULSE_RUNTIME_PATH
+trap 'rm -rf "$PULSE_RUNTIME_PATH"' EXIT
+LD_PRELOAD="$guard${LD_PRELOAD:+:$LD_PRELOAD}" npx jest "$@"

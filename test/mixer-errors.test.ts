@@ -30,8 +30,11 @@ describe('Mixer options', () => {
     expect(() => new Mixer(options as never)).toThrow(error);
   });
 
-  it('a device clock without an audio backend is a RingmixError naming what is missing', () => {
-    expect(() => new Mixer({ clock: { output: 'default' } })).toThrow(stateErr('ERR_NO_AUDIO_BACKEND'));
+  it('device selectors are type-checked before any device is looked up', () => {
+    expect(() => new Mixer({ clock: { output: 1.5 } })).toThrow(rangeErr(/index/));
+    expect(() => new Mixer({ clock: { output: { name: 1 } } as never })).toThrow(typeErr(/name: string, hostApi: string/));
+    expect(() => new Mixer({ clock: { output: true } as never })).toThrow(typeErr(/device index/));
+    expect(() => new Mixer({ clock: { input: 'x' } as never })).toThrow(typeErr(/unknown option 'input'/));
   });
 });
 
@@ -70,8 +73,10 @@ describe('inputs, taps and calls', () => {
     expect(mixer.inputs).toHaveLength(0);
   });
 
-  it('a device input without an audio backend is a RingmixError', () => {
-    expect(() => mixer.addInput({ source: { device: 'default' } })).toThrow(stateErr('ERR_NO_AUDIO_BACKEND'));
+  it('device inputs and outputs need a real-time clock', () => {
+    expect(() => mixer.addInput({ source: { device: 'default' } })).toThrow(stateErr('ERR_WRONG_CLOCK'));
+    expect(() => mixer.addOutput({ device: 'default' })).toThrow(stateErr('ERR_WRONG_CLOCK'));
+    expect(() => mixer.addInput({ source: { device: -1 } })).toThrow(rangeErr(/index/));
   });
 
   it('setters validate and keep the old value on error', () => {

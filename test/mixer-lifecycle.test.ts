@@ -2,10 +2,10 @@
  * Lifetimes: many mixers created and closed, mixers in workers, and processes that exit with a
  * mixer still running.
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Mixer } from '..';
+import { runNode } from './helpers/child';
 
 const root = path.join(__dirname, '..');
 
@@ -77,10 +77,7 @@ describe('lifecycle', () => {
       m.start();
       setTimeout(() => console.log('frames', m.metrics().frames > 0), 200);
     `;
-    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code, out } = await runNode(script);
     expect(code).toBe(0);
     expect(out.trim()).toBe('frames true');
   });

@@ -103,7 +103,7 @@ class TickClock {
   double overheadNs() const noexcept { return overheadNs_; }
   double resolutionNs() const noexcept { return resolutionNs_; }
 
- private:
+  // Unfenced read, for spinning on the clock.
   static std::uint64_t raw() noexcept {
 #if RINGMIX_BENCH_HAVE_TSC
     return __rdtsc();
@@ -111,6 +111,8 @@ class TickClock {
     return steadyNs();
 #endif
   }
+
+ private:
   static std::uint64_t steadyNs() noexcept {
     return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                           std::chrono::steady_clock::now().time_since_epoch())
@@ -158,7 +160,7 @@ inline double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-// ---- a minimal ordered JSON value ------------------------------------------------------------------
+// ---- a minimal ordered JSON value ---------------------------------------------------------------
 // Objects keep insertion order so the report reads top to bottom. Non-finite numbers become null.
 class Json {
  public:

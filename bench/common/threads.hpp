@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -82,5 +83,44 @@ class StartLine {
   const int expected_;
   std::atomic<int> arrived_{0};
 };
+
+// Mean round trip of a cache line between two CPUs (ping-pong on one atomic), in ns. Everything a
+// cross-thread queue does is bounded by this; on a VM it is not a constant: the host may move the
+// vCPUs between cores that share a cache and cores that do not (seen: ~120 vs ~500 ns, switching
+// within a second), so the benchmark records it next to every case. Both CPUs must differ: the
+// two sides spin without yielding.
+inline double coreToCoreRoundTripNs(int cpuA, int cpuB, long roundTrips) {
+  struct alignas(128) Line {
+    std::atomic<long> v{0};
+  };
+  Line line;
+  std::atomic<int> ready{0};
+  double ns = 0;
+  std::thread echo([&] {
+    pinSelf(cpuB);
+    ready.fetch_add(1);
+    for (long i = 1; i <= roundTrips; ++i) {
+      while (line.v.load(std::memory_order_acquire) != 2 * i - 1) {
+      }
+      line.v.store(2 * i, std::memory_order_release);
+    }
+  });
+  std::thread ping([&] {
+    pinSelf(cpuA);
+    ready.fetch_add(1);
+    while (ready.load() < 2) std::this_thread::yield();
+    const auto t0 = std::chrono::steady_clock::now();
+    for (long i = 1; i <= roundTrips; ++i) {
+      line.v.store(2 * i - 1, std::memory_order_release);
+      while (line.v.load(std::memory_order_acquire) != 2 * i) {
+      }
+    }
+    ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count() /
+         static_cast<double>(roundTrips);
+  });
+  ping.join();
+  echo.join();
+  return ns;
+}
 
 }  // namespace ringmix::bench

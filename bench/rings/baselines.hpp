@@ -1,7 +1,7 @@
 // The queues SpscRing is compared against, behind one tiny interface shared with the SpscRing
 // adapter:
-//   std::size_t tryPush(const float* src, std::size_t n)  producer; items accepted (0 = full, retry)
-//   std::size_t tryPop(float* out, std::size_t max)       consumer; items taken (0 = empty)
+//   std::size_t tryPush(const float* src, std::size_t n)  producer: items accepted (0: full)
+//   std::size_t tryPop(float* out, std::size_t max)       consumer: items taken (0: empty)
 #pragma once
 
 #include <algorithm>
@@ -31,7 +31,8 @@ class SpscRingQueue {
     auto c = ring_.writeChunk(n);
     if (c.size() < n) return 0;  // not enough room: nothing written, nothing committed
     std::memcpy(c.first.data(), src, c.first.size_bytes());
-    if (!c.second.empty()) std::memcpy(c.second.data(), src + c.first.size(), c.second.size_bytes());
+    if (!c.second.empty())
+      std::memcpy(c.second.data(), src + c.first.size(), c.second.size_bytes());
     c.commit(n);
     return n;
   }

@@ -6,7 +6,10 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "devices/device_list.hpp"
+#include "devices/portaudio_api.hpp"
 #include "engine/rt_hooks.hpp"
+#include "errors.hpp"
 #include "mixer_wrap.hpp"
 #include "rt/cache_line.hpp"
 #include "tap_wrap.hpp"
@@ -21,6 +24,7 @@ RingmixAddon::RingmixAddon(Napi::Env env, Napi::Object exports) {
                InstanceMethod<&RingmixAddon::RtGuardCounts>("rtGuardCounts", napi_enumerable),
                InstanceMethod<&RingmixAddon::RtGuardSelfTest>("rtGuardSelfTest", napi_enumerable),
                InstanceMethod<&RingmixAddon::RtGuardReset>("rtGuardReset", napi_enumerable),
+               InstanceMethod<&RingmixAddon::ListDevices>("listDevices", napi_enumerable),
                InstanceValue("Mixer", MixerWrap::Define(env), napi_enumerable),
                InstanceValue("Tap", tap, napi_enumerable)});
 }
@@ -81,6 +85,41 @@ Napi::Value RingmixAddon::RtGuardSelfTest(const Napi::CallbackInfo& info) {
   o.Set("frees", static_cast<double>(after[1] - before[1]));
   o.Set("locks", static_cast<double>(after[2] - before[2]));
   return o;
+}
+
+// listDevices() -> { devices: [...], hostApis: [...] }. Rescans when no stream is open, so devices
+// and servers that came or went since the last call show up. Throws ERR_NO_AUDIO_BACKEND.
+Napi::Value RingmixAddon::ListDevices(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  try {
+    devices::rescanDevices();
+    const auto list = devices::listDevices();
+    const auto apis = devices::listHostApis();
+    Napi::Array arr = Napi::Array::New(env, list.size());
+    for (std::uint32_t i = 0; i < list.size(); ++i) {
+      const auto& d = list[i];
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("index", d.index);
+      o.Set("name", d.name);
+      o.Set("hostApi", d.hostApi);
+      o.Set("maxInputChannels", d.maxInputChannels);
+      o.Set("maxOutputChannels", d.maxOutputChannels);
+      o.Set("defaultSampleRate", d.defaultSampleRate);
+      o.Set("isDefaultInput", d.isDefaultInput);
+      o.Set("isDefaultOutput", d.isDefaultOutput);
+      arr.Set(i, o);
+    }
+    Napi::Array hosts = Napi::Array::New(env, apis.size());
+    for (std::uint32_t i = 0; i < apis.size(); ++i) hosts.Set(i, apis[i]);
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("devices", arr);
+    out.Set("hostApis", hosts);
+    return out;
+  } catch (const devices::NoBackendError& e) {
+    throw stateError(env, "ERR_NO_AUDIO_BACKEND", e.what());
+  } catch (const devices::DeviceError& e) {
+    throw stateError(env, "ERR_DEVICE", e.what());
+  }
 }
 
 Napi::Value RingmixAddon::RtGuardReset(const Napi::CallbackInfo& info) {

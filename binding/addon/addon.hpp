@@ -19,6 +19,7 @@ class RingmixAddon : public Napi::Addon<RingmixAddon> {
   Napi::Value RtGuardCounts(const Napi::CallbackInfo& info);
   Napi::Value RtGuardSelfTest(const Napi::CallbackInfo& info);
   Napi::Value RtGuardReset(const Napi::CallbackInfo& info);
+  Napi::Value ListDevices(const Napi::CallbackInfo& info);
 };
 
 }  // namespace ringmix::addon

@@ -21,6 +21,11 @@ inline Napi::Error rangeError(Napi::Env env, const std::string& msg) {
   return withCode(Napi::RangeError::New(env, msg), "ERR_OUT_OF_RANGE");
 }
 
+// A state or environment error; lib/ rethrows these as RingmixError with the same code.
+inline Napi::Error stateError(Napi::Env env, const char* code, const std::string& msg) {
+  return withCode(Napi::Error::New(env, msg), code);
+}
+
 inline double requireNumber(const Napi::CallbackInfo& info, std::size_t i, const char* name) {
   if (info.Length() <= i || !info[i].IsNumber())
     throw typeError(info.Env(), std::string(name) + " must be a number");

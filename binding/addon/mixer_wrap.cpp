@@ -4,6 +4,7 @@
 #include <string>
 
 #include "addon.hpp"
+#include "devices/portaudio_api.hpp"
 #include "errors.hpp"
 #include "tap_wrap.hpp"
 
@@ -52,13 +53,26 @@ Napi::Array dbArray(Napi::Env env, const float* v, std::uint32_t n) {
   return a;
 }
 
-Napi::Error stateError(Napi::Env env, const char* code, const std::string& msg) {
-  Napi::Error e = Napi::Error::New(env, msg);
-  e.Value().Set("code", code);
-  return e;
-}
-
 }  // namespace
+
+// Runs fn, turning the engine's C++ errors into JS errors with stable codes.
+template <class Fn>
+auto guarded(Napi::Env env, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const engine::TooManyInputsError&) {
+    throw stateError(env, "ERR_TOO_MANY_INPUTS",
+                     "a mixer holds at most " + std::to_string(engine::kMaxInputs) + " inputs");
+  } catch (const engine::QueueFullError&) {
+    throw stateError(env, "ERR_QUEUE_FULL", "the command queue is full: the mix is not draining it");
+  } catch (const devices::NoBackendError& e) {
+    throw stateError(env, "ERR_NO_AUDIO_BACKEND", e.what());
+  } catch (const devices::DeviceError& e) {
+    throw stateError(env, "ERR_DEVICE", e.what());
+  } catch (const std::runtime_error& e) {
+    throw stateError(env, "ERR_DEVICE", e.what());
+  }
+}
 
 Napi::Function MixerWrap::Define(Napi::Env env) {
   return DefineClass(env, "Mixer",
@@ -73,6 +87,10 @@ Napi::Function MixerWrap::Define(Napi::Env env) {
                       InstanceMethod<&MixerWrap::Metrics>("metrics"),
                       InstanceMethod<&MixerWrap::PollEvents>("pollEvents"),
                       InstanceMethod<&MixerWrap::OpenTap>("openTap"),
+                      InstanceMethod<&MixerWrap::AddOutput>("addOutput"),
+                      InstanceMethod<&MixerWrap::RemoveOutput>("removeOutput"),
+                      InstanceMethod<&MixerWrap::DeviceStatus>("deviceStatus"),
+                      InstanceMethod<&MixerWrap::PollDeviceFailures>("pollDeviceFailures"),
                       InstanceMethod<&MixerWrap::Close>("close")});
 }
 
@@ -96,10 +114,15 @@ MixerWrap::MixerWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<MixerWra
   c.outputRingFrames = ring;
   const std::string clock = stringProp(o, "clock", "virtual");
   engine::ClockMode mode;
+  engine::DeviceClockSpec device;
   if (clock == "virtual") mode = engine::ClockMode::Virtual;
   else if (clock == "simulated") mode = engine::ClockMode::Simulated;
-  else throw rangeError(env, "clock must be 'virtual' or 'simulated'");
-  engine_ = std::make_shared<engine::Engine>(c, mode);
+  else if (clock == "device") {
+    mode = engine::ClockMode::Device;
+    device.device = static_cast<int>(numberProp(o, "deviceIndex", -1));
+    device.label = stringProp(o, "label", "output clock");
+  } else throw rangeError(env, "clock must be 'virtual', 'simulated' or 'device'");
+  engine_ = std::make_shared<engine::Engine>(c, mode, device);
   externalBytes_ = static_cast<std::int64_t>(engine_->output().capacity() * sizeof(float));
   Napi::MemoryManagement::AdjustExternalMemory(env, externalBytes_);
   if (napi_add_env_cleanup_hook(env_, &MixerWrap::onEnvCleanup, this) == napi_ok)
@@ -159,21 +182,28 @@ Napi::Value MixerWrap::AddInput(const Napi::CallbackInfo& info) {
     spec.kind = engine::InputSpec::Kind::Push;
     spec.channels = static_cast<std::uint32_t>(numberProp(o, "channels", 1));
     if (spec.channels < 1 || spec.channels > 2) throw rangeError(env, "channels must be 1 or 2");
+  } else if (kind == "device") {
+    spec.kind = engine::InputSpec::Kind::Device;
+    spec.deviceIndex = static_cast<int>(numberProp(o, "deviceIndex", -1));
+    spec.deviceRate = static_cast<std::uint32_t>(numberProp(o, "deviceRate", 0));
+    spec.label = stringProp(o, "label", "input");
+    Napi::Value chans = o.Get("deviceChannels");
+    if (!chans.IsArray()) throw typeError(env, "deviceChannels must be an array");
+    Napi::Array a = chans.As<Napi::Array>();
+    if (a.Length() < 1 || a.Length() > 2) throw rangeError(env, "deviceChannels takes 1 or 2 channels");
+    for (std::uint32_t i = 0; i < a.Length(); ++i) {
+      Napi::Value v = a.Get(i);
+      if (!v.IsNumber() || v.As<Napi::Number>().DoubleValue() < 0) throw rangeError(env, "bad device channel");
+      spec.deviceChannels.push_back(static_cast<std::uint32_t>(v.As<Napi::Number>().DoubleValue()));
+    }
   } else {
-    throw rangeError(env, "kind must be 'generator' or 'push'");
+    throw rangeError(env, "kind must be 'generator', 'push' or 'device'");
   }
   spec.strip.gainDb = numberProp(o, "gainDb", 0.0);
   spec.strip.pan = numberProp(o, "pan", 0.0);
   spec.strip.muted = boolProp(o, "muted", false);
   spec.strip.solo = boolProp(o, "solo", false);
-  try {
-    return Napi::Number::New(env, e.addInput(spec));
-  } catch (const engine::TooManyInputsError&) {
-    throw stateError(env, "ERR_TOO_MANY_INPUTS",
-                     "a mixer holds at most " + std::to_string(engine::kMaxInputs) + " inputs");
-  } catch (const engine::QueueFullError&) {
-    throw stateError(env, "ERR_QUEUE_FULL", "the command queue is full: the mix is not draining it");
-  }
+  return Napi::Number::New(env, guarded(env, [&] { return e.addInput(spec); }));
 }
 
 Napi::Value MixerWrap::RemoveInput(const Napi::CallbackInfo& info) {
@@ -198,11 +228,7 @@ Napi::Value MixerWrap::Set(const Napi::CallbackInfo& info) {
   else if (name == "solo") t = CommandType::SetSolo;
   else if (name == "masterGainDb") t = CommandType::SetMasterGainDb;
   else throw rangeError(env, "unknown parameter " + name);
-  try {
-    e.set(t, id, value);
-  } catch (const engine::QueueFullError&) {
-    throw stateError(env, "ERR_QUEUE_FULL", "the command queue is full: the mix is not draining it");
-  }
+  guarded(env, [&] { e.set(t, id, value); });
   return env.Undefined();
 }
 
@@ -228,7 +254,8 @@ Napi::Value MixerWrap::Writable(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value MixerWrap::Start(const Napi::CallbackInfo& info) {
-  engine(info.Env()).start();
+  engine::Engine& e = engine(info.Env());
+  guarded(info.Env(), [&] { e.start(); });
   return info.Env().Undefined();
 }
 
@@ -318,6 +345,75 @@ Napi::Value MixerWrap::OpenTap(const Napi::CallbackInfo& info) {
 Napi::Value MixerWrap::Close(const Napi::CallbackInfo& info) {
   releaseEngine();
   return info.Env().Undefined();
+}
+
+}  // namespace ringmix::addon
+
+namespace ringmix::addon {
+
+// addOutput(deviceIndex, deviceChannels, deviceRate, label) -> id
+Napi::Value MixerWrap::AddOutput(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  engine::Engine& e = engine(env);
+  const int device = static_cast<int>(requireNumber(info, 0, "deviceIndex"));
+  const auto channels = static_cast<std::uint32_t>(requireNumber(info, 1, "deviceChannels"));
+  const auto rate = static_cast<std::uint32_t>(requireNumber(info, 2, "deviceRate"));
+  const std::string label = info.Length() > 3 && info[3].IsString() ? info[3].As<Napi::String>().Utf8Value() : "output";
+  if (channels < 1 || channels > 64) throw rangeError(env, "deviceChannels out of range");
+  return Napi::Number::New(env, guarded(env, [&] { return e.addOutput(device, channels, rate, label); }));
+}
+
+Napi::Value MixerWrap::RemoveOutput(const Napi::CallbackInfo& info) {
+  engine(info.Env()).removeOutput(requireId(info, 0));
+  return info.Env().Undefined();
+}
+
+namespace {
+const char* kindName(engine::DeviceStatus::Kind k) {
+  switch (k) {
+    case engine::DeviceStatus::Kind::Clock: return "clock";
+    case engine::DeviceStatus::Kind::Input: return "input";
+    case engine::DeviceStatus::Kind::Output: return "output";
+  }
+  return "?";
+}
+}  // namespace
+
+Napi::Value MixerWrap::DeviceStatus(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const auto list = engine(env).deviceStatus();
+  Napi::Array out = Napi::Array::New(env, list.size());
+  for (std::uint32_t i = 0; i < list.size(); ++i) {
+    const auto& d = list[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("kind", kindName(d.kind));
+    o.Set("id", d.id);
+    o.Set("failed", d.failed);
+    o.Set("callbacks", static_cast<double>(d.callbacks));
+    o.Set("overflows", static_cast<double>(d.overflows));
+    o.Set("underflows", static_cast<double>(d.underflows));
+    o.Set("lostFrames", static_cast<double>(d.lostFrames));
+    o.Set("dropouts", static_cast<double>(d.dropouts));
+    o.Set("lagFrames", static_cast<double>(d.lagFrames));
+    o.Set("latencyMs", d.latencyMs);
+    o.Set("sampleRate", d.sampleRate);
+    out.Set(i, o);
+  }
+  return out;
+}
+
+Napi::Value MixerWrap::PollDeviceFailures(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const auto list = engine(env).pollDeviceFailures();
+  Napi::Array out = Napi::Array::New(env, list.size());
+  for (std::uint32_t i = 0; i < list.size(); ++i) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("kind", kindName(list[i].kind));
+    o.Set("id", list[i].id);
+    o.Set("message", list[i].message);
+    out.Set(i, o);
+  }
+  return out;
 }
 
 }  // namespace ringmix::addon

@@ -30,6 +30,10 @@ class MixerWrap : public Napi::ObjectWrap<MixerWrap> {
   Napi::Value Metrics(const Napi::CallbackInfo& info);
   Napi::Value PollEvents(const Napi::CallbackInfo& info);
   Napi::Value OpenTap(const Napi::CallbackInfo& info);
+  Napi::Value AddOutput(const Napi::CallbackInfo& info);
+  Napi::Value RemoveOutput(const Napi::CallbackInfo& info);
+  Napi::Value DeviceStatus(const Napi::CallbackInfo& info);
+  Napi::Value PollDeviceFailures(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
 
   // Stops the engine's threads when the JS environment goes away (worker exit, process exit)

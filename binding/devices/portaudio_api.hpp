@@ -11,6 +11,7 @@
 #define RINGMIX_HAVE_PORTAUDIO 0
 #endif
 
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -33,6 +34,7 @@ struct PortAudioApi {
   decltype(&Pa_GetVersionText) GetVersionText;
   decltype(&Pa_GetHostApiCount) GetHostApiCount;
   decltype(&Pa_GetHostApiInfo) GetHostApiInfo;
+  decltype(&Pa_HostApiTypeIdToHostApiIndex) HostApiTypeIdToHostApiIndex;
   decltype(&Pa_GetDeviceCount) GetDeviceCount;
   decltype(&Pa_GetDeviceInfo) GetDeviceInfo;
   decltype(&Pa_GetDefaultInputDevice) GetDefaultInputDevice;
@@ -56,6 +58,15 @@ struct PortAudioApi {
 // Loads PortAudio and initialises it once per process (JS thread; thread-safe). Throws
 // NoBackendError when the library is missing or fails to initialise.
 const PortAudioApi& portAudio();
+
+// PortAudio scans devices (and connects to servers such as JACK) only when it initialises. When no
+// stream is open anywhere in the process, re-initialise so the list reflects devices and servers
+// that appeared or went away since. Returns false when streams are open (the list is kept).
+bool rescanDevices();
+
+// PortAudio's control calls (open, close, start, stop, initialise) are not safe to make from
+// several threads at once; mixers in different workers serialise them with this lock.
+std::unique_lock<std::mutex> lockPortAudio();
 #endif
 
 // Whether a device backend can be loaded here (never throws).

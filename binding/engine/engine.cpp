@@ -1,5 +1,6 @@
 #include "engine.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <thread>
@@ -16,14 +17,15 @@ std::uint32_t nextPow2Frames(std::uint32_t f) {
 }
 }  // namespace
 
-Engine::Engine(const EngineConfig& config, ClockMode mode)
+Engine::Engine(const EngineConfig& config, ClockMode mode, const DeviceClockSpec& clock)
     : config_(config),
       mode_(mode),
       commands_(config.commandQueueSize),
       retired_(kMaxInputs * 2),
       events_(config.eventQueueSize),
       output_(static_cast<std::size_t>(config.outputRingFrames) * config.channels),
-      cycle_(config, CycleLinks{commands_, retired_, events_, output_, metrics_}) {
+      cycle_(config, CycleLinks{commands_, retired_, events_, output_, metrics_}),
+      deviceClockSpec_(clock) {
   initRtHooks();
   MetricsFrame empty{};
   for (auto& v : empty.masterPeakDb) v = -INFINITY;
@@ -58,18 +60,44 @@ std::uint32_t Engine::addInput(const InputSpec& spec) {
   const std::uint32_t id = nextId_++;
   const std::uint32_t period = config_.periodFrames;
   const bool generator = spec.kind == InputSpec::Kind::Generator;
-  const std::uint32_t channels = generator ? config_.channels : spec.channels;
-  // Jitter buffer: a virtual device ticks on its own clock, up to a period out of phase with the
-  // master, so the mix waits for two periods; a push input starts as soon as a period is there.
-  const std::uint32_t prime = generator && mode_ == ClockMode::Virtual ? 2 * period : period;
-  const std::uint32_t ringFrames = nextPow2Frames(std::max(8 * period, config_.sampleRate / 2));
+  const bool device = spec.kind == InputSpec::Kind::Device;
+  const std::uint32_t channels = generator ? config_.channels
+                                 : device  ? static_cast<std::uint32_t>(spec.deviceChannels.size())
+                                           : spec.channels;
+  const std::uint32_t rate = device && spec.deviceRate ? spec.deviceRate : config_.sampleRate;
+  // Jitter buffer: a device (virtual or real) ticks on its own clock, up to a period out of phase
+  // with the master, so the mix waits for two periods; a push input starts once a period is there.
+  // A device master clock may call back in bursts (a sound server delivering its buffer at once),
+  // so a virtual device then waits for four; a capture device's own buffering is added below.
+  const std::uint32_t devicePeriod =
+      static_cast<std::uint32_t>(std::ceil(static_cast<double>(period) * rate / config_.sampleRate));
+  const std::uint32_t prime = device                            ? 2 * devicePeriod
+                              : generator && mode_ == ClockMode::Device ? 4 * period
+                              : generator && mode_ == ClockMode::Virtual ? 2 * period
+                                                                          : period;
+  const std::uint32_t ringFrames = nextPow2Frames(std::max(8 * devicePeriod, rate / 2));
   auto input = std::make_unique<Input>(id, channels, ringFrames, prime);
   input->strip.params() = spec.strip;
+  input->trimWhenFull = device || generator;
+  if (device) {
+#if RINGMIX_HAVE_PORTAUDIO
+    if (rate != config_.sampleRate)
+      input->resampler = std::make_unique<Resampler>(channels, rate, config_.sampleRate);
+    input->capture = std::make_unique<devices::CaptureDevice>(spec.deviceIndex, rate, spec.deviceChannels,
+                                                              devicePeriod, input->ring, spec.label);
+    // The device delivers in bursts up to its own latency: buffer that on top of a period.
+    const auto latencyFrames = static_cast<std::uint32_t>(std::ceil(input->capture->latency() * rate));
+    input->primeFrames = std::min(std::max(prime, latencyFrames + devicePeriod), ringFrames / 2);
+    if (running()) input->capture->start();
+#else
+    throw devices::NoBackendError(devices::portAudioUnavailableReason());
+#endif
+  }
   if (generator) {
     input->device = std::make_unique<devices::VirtualDevice>(
         spec.generator, spec.clockPpm, config_.sampleRate, channels, period, input->ring,
         0x9E3779B97F4A7C15ull * id);
-    if (mode_ == ClockMode::Virtual && running()) input->device->start();
+    if (mode_ != ClockMode::Simulated && running()) input->device->start();
   }
   Input* raw = input.get();
   send(Command{CommandType::AddInput, id, 0.0, raw});
@@ -82,6 +110,10 @@ void Engine::removeInput(std::uint32_t id) {
   auto it = inputs_.find(id);
   if (it == inputs_.end()) return;
   if (it->second.input->device) it->second.input->device->stop();
+#if RINGMIX_HAVE_PORTAUDIO
+  if (it->second.input->capture) it->second.input->capture->stop();
+#endif
+  watches_.erase({static_cast<int>(DeviceStatus::Kind::Input), id});
   inputs_.erase(it);
   send(Command{CommandType::RemoveInput, id, 0.0, nullptr});
   if (!realtimeRunning()) {
@@ -99,6 +131,9 @@ void Engine::set(CommandType type, std::uint32_t id, double value) {
 std::size_t Engine::writeInput(std::uint32_t id, const float* data, std::size_t frames) {
   auto it = inputs_.find(id);
   if (it == inputs_.end() || it->second.input->device) return 0;
+#if RINGMIX_HAVE_PORTAUDIO
+  if (it->second.input->capture) return 0;
+#endif
   Input& in = *it->second.input;
   return in.ring.tryPush(data, frames * in.channels, in.channels) / in.channels;
 }
@@ -118,21 +153,183 @@ void Engine::onClockTick(void* self, const Tick& tick) noexcept {
   if (end > tick.nextNs) e->cycle_.noteXrun(end - tick.nextNs);
 }
 
+void Engine::onDeviceCycle(void* self, float* out, std::uint32_t frames, std::int64_t lateNs,
+                           bool underflow) noexcept {
+  auto* e = static_cast<Engine*>(self);
+  if (underflow) e->cycle_.noteXrun(0);
+  const std::uint32_t ch = e->config_.channels;
+  while (frames > 0) {  // a device may ask for more than one period at once
+    const std::uint32_t n = std::min(frames, kMaxPeriodFrames);
+    e->cycle_.run(n, lateNs, out);
+    out += static_cast<std::size_t>(n) * ch;
+    frames -= n;
+    lateNs = 0;
+  }
+}
+
 void Engine::start() {
-  if (mode_ != ClockMode::Virtual || running() || closed_) return;
-  for (auto& [id, rec] : inputs_)
+  if (mode_ == ClockMode::Simulated || running() || closed_) return;
+  const std::int64_t now = PeriodicThread::nowNs();
+  for (auto& [key, w] : watches_) w = Watch{0, now, w.down};
+  for (auto& [id, rec] : inputs_) {
     if (rec.input->device) rec.input->device->start();
+#if RINGMIX_HAVE_PORTAUDIO
+    if (rec.input->capture && !rec.input->sourceFailed) rec.input->capture->start();
+#endif
+  }
+#if RINGMIX_HAVE_PORTAUDIO
+  for (auto& [id, out] : outputs_) out->start();
+  if (mode_ == ClockMode::Device) {
+    if (!deviceClock_)
+      deviceClock_ = std::make_unique<devices::OutputClock>(
+          deviceClockSpec_.device, config_.sampleRate, config_.channels, config_.periodFrames,
+          &Engine::onDeviceCycle, this, deviceClockSpec_.label);
+    running_ = true;  // before the first callback can run
+    try {
+      deviceClock_->start();
+    } catch (...) {
+      running_ = false;
+      stop();
+      throw;
+    }
+    return;
+  }
+#endif
   const long double periodNs = 1e9L * config_.periodFrames / config_.sampleRate;
   clock_.start(periodNs, &Engine::onClockTick, this, /*priority=*/80);
+  running_ = true;
 }
 
 void Engine::stop() {
-  if (!running()) return;
+  markSilentStreamsStalled();
   clock_.stop();
-  for (auto& [id, rec] : inputs_)
+#if RINGMIX_HAVE_PORTAUDIO
+  // Closing (not just stopping) the device clock: its callback must not run while stopped, and a
+  // later start() reopens it, which also recovers from a device that went away and came back.
+  deviceClock_.reset();
+  for (auto& [id, out] : outputs_) out->stop();
+#endif
+  for (auto& [id, rec] : inputs_) {
     if (rec.input->device) rec.input->device->stop();
+#if RINGMIX_HAVE_PORTAUDIO
+    if (rec.input->capture) rec.input->capture->stop();
+#endif
+  }
+  running_ = false;
   RtScope rt;
   cycle_.drainCommands();
+}
+
+std::uint32_t Engine::addOutput(int deviceIndex, std::uint32_t deviceChannels, std::uint32_t deviceRate,
+                                const std::string& label) {
+#if RINGMIX_HAVE_PORTAUDIO
+  const std::uint32_t id = nextOutputId_++;
+  auto out = std::make_unique<devices::PlaybackDevice>(deviceIndex, deviceChannels,
+                                                       deviceRate ? deviceRate : config_.sampleRate,
+                                                       config_.sampleRate, config_.channels,
+                                                       config_.periodFrames, output_, label);
+  if (running()) out->start();
+  outputs_.emplace(id, std::move(out));
+  return id;
+#else
+  (void)deviceIndex, (void)deviceChannels, (void)deviceRate, (void)label;
+  throw devices::NoBackendError(devices::portAudioUnavailableReason());
+#endif
+}
+
+void Engine::removeOutput(std::uint32_t id) {
+#if RINGMIX_HAVE_PORTAUDIO
+  outputs_.erase(id);  // stops and closes the stream
+#endif
+  watches_.erase({static_cast<int>(DeviceStatus::Kind::Output), id});
+}
+
+std::vector<DeviceStatus> Engine::deviceStatus() const {
+  std::vector<DeviceStatus> out;
+#if RINGMIX_HAVE_PORTAUDIO
+  if (deviceClock_)
+    out.push_back(DeviceStatus{DeviceStatus::Kind::Clock, 0, deviceClock_->failed(), deviceClock_->callbacks(), 0,
+                               deviceClock_->underflows(), 0, 0, 0, deviceClock_->latency() * 1e3,
+                               config_.sampleRate});
+  for (const auto& [id, rec] : inputs_) {
+    const Input& in = *rec.input;
+    if (!in.capture) continue;
+    out.push_back(DeviceStatus{DeviceStatus::Kind::Input, id, in.sourceFailed.load() || in.capture->failed(),
+                               in.capture->callbacks(), in.capture->overflows(), 0, 0, 0, 0,
+                               in.capture->latency() * 1e3,
+                               in.resampler ? in.resampler->inRate() : config_.sampleRate});
+  }
+  for (const auto& [id, o] : outputs_) {
+    const auto& sh = o->shared();
+    out.push_back(DeviceStatus{DeviceStatus::Kind::Output, id, o->failed(), sh.callbacks.load(), 0,
+                               sh.underflows.load() + sh.deviceUnderflows.load(), sh.lostFrames.load(),
+                               sh.dropouts.load(), sh.reader.lag() / config_.channels, o->latency() * 1e3,
+                               sh.resampler ? sh.resampler->outRate() : config_.sampleRate});
+  }
+#endif
+  return out;
+}
+
+bool Engine::stalled(Watch& w, std::uint64_t callbacks, std::int64_t now, std::int64_t thresholdNs) const {
+  if (callbacks != w.lastCallbacks || w.lastChangeNs == 0) {
+    w.lastCallbacks = callbacks;
+    w.lastChangeNs = now;
+    return false;
+  }
+  return running_ && now - w.lastChangeNs > thresholdNs;
+}
+
+void Engine::markSilentStreamsStalled() {
+#if RINGMIX_HAVE_PORTAUDIO
+  if (!running_) return;
+  // Sample every stream's callback count twice, 100 ms apart (JS thread, on stop only): a live
+  // stream calls back far more often than that.
+  auto sample = [&] {
+    std::vector<std::uint64_t> v;
+    if (deviceClock_) v.push_back(deviceClock_->callbacks());
+    for (auto& [id, rec] : inputs_)
+      if (rec.input->capture) v.push_back(rec.input->capture->callbacks());
+    for (auto& [id, o] : outputs_) v.push_back(o->callbacks());
+    return v;
+  };
+  const auto before = sample();
+  if (before.empty()) return;
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto after = sample();
+  std::size_t i = 0;
+  if (deviceClock_ && after[i] == before[i++]) deviceClock_->setStalled(true);
+  for (auto& [id, rec] : inputs_)
+    if (rec.input->capture && after[i] == before[i++]) rec.input->capture->setStalled(true);
+  for (auto& [id, o] : outputs_)
+    if (after[i] == before[i++]) o->setStalled(true);
+#endif
+}
+
+std::vector<DeviceFailure> Engine::pollDeviceFailures() {
+  std::vector<DeviceFailure> failures;
+#if RINGMIX_HAVE_PORTAUDIO
+  const std::int64_t now = PeriodicThread::nowNs();
+  // Returns whether the stream is down now; reports it once per outage, and marks it stalled (or
+  // recovered) so stop/close know whether its callback thread can still answer.
+  auto check = [&](DeviceStatus::Kind kind, std::uint32_t id, auto& dev, const char* what) {
+    Watch& w = watches_[{static_cast<int>(kind), id}];
+    const bool stall = stalled(w, dev.callbacks(), now, kStallNs);
+    dev.setStalled(stall);
+    const bool down = dev.finished() || stall;
+    if (down && !w.down) failures.push_back(DeviceFailure{kind, id, what});
+    w.down = down;
+    return down;
+  };
+  if (deviceClock_) check(DeviceStatus::Kind::Clock, 0, *deviceClock_, "the output device driving the mix stopped");
+  for (auto& [id, rec] : inputs_) {
+    Input& in = *rec.input;
+    if (!in.capture) continue;
+    const bool down = check(DeviceStatus::Kind::Input, id, *in.capture, "the input's capture device stopped");
+    in.sourceFailed.store(down, std::memory_order_relaxed);
+  }
+  for (auto& [id, o] : outputs_) check(DeviceStatus::Kind::Output, id, *o, "the output device stopped");
+#endif
+  return failures;
 }
 
 void Engine::advance(std::uint64_t frames) {
@@ -163,6 +360,9 @@ void Engine::close() {
   if (closed_) return;
   closed_ = true;
   stop();
+#if RINGMIX_HAVE_PORTAUDIO
+  outputs_.clear();
+#endif
   {
     RtScope rt;
     cycle_.drainCommands();

@@ -4,9 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
+#include "devices/output_clock.hpp"
+#include "devices/playback_device.hpp"
 #include "engine/config.hpp"
 #include "engine/input.hpp"
 #include "engine/messages.hpp"
@@ -22,14 +27,48 @@
 
 namespace ringmix::engine {
 
-enum class ClockMode { Virtual, Simulated };
+enum class ClockMode { Virtual, Simulated, Device };
+
+// The master clock's output device (ClockMode::Device).
+struct DeviceClockSpec {
+  int device = -1;
+  std::uint32_t deviceChannels = 2;  // channels opened on the device (>= the mix's)
+  std::string label;
+};
 
 struct InputSpec {
-  enum class Kind { Generator, Push } kind = Kind::Generator;
+  enum class Kind { Generator, Push, Device } kind = Kind::Generator;
   GeneratorParams generator;  // Generator
   double clockPpm = 0.0;      // Generator: its clock's offset from the master
   std::uint32_t channels = 1; // Push (generators produce the mixer's channel count)
+  // Device: PortAudio index, the device channels to take (1 or 2), the rate to open it at
+  // (resampled to the mixer's when different), and a label for error messages.
+  int deviceIndex = -1;
+  std::vector<std::uint32_t> deviceChannels;
+  std::uint32_t deviceRate = 0;
+  std::string label;
   StripParams strip;
+};
+
+// What the JS thread can see of every device stream (polled, from atomics).
+struct DeviceStatus {
+  enum class Kind { Clock, Input, Output } kind;
+  std::uint32_t id;  // input or output id (0 for the clock)
+  bool failed;
+  std::uint64_t callbacks;
+  std::uint64_t overflows;   // input: the device's own overflow flags
+  std::uint64_t underflows;  // output/clock: device underflow flags; output: silence inserted too
+  std::uint64_t lostFrames;  // output: frames skipped after falling behind the mix
+  std::uint64_t dropouts;
+  std::uint64_t lagFrames;   // output: mix frames waiting for it
+  double latencyMs;          // the device's own buffering, as PortAudio reports it
+  std::uint32_t sampleRate;
+};
+
+struct DeviceFailure {
+  DeviceStatus::Kind kind;
+  std::uint32_t id;
+  std::string message;
 };
 
 // Thrown (on the JS thread) when the command queue stays full: the real-time side is not draining.
@@ -38,7 +77,7 @@ struct TooManyInputsError {};
 
 class Engine {
  public:
-  Engine(const EngineConfig& config, ClockMode mode);
+  Engine(const EngineConfig& config, ClockMode mode, const DeviceClockSpec& clock = {});
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -56,10 +95,21 @@ class Engine {
   std::size_t writeInput(std::uint32_t id, const float* data, std::size_t frames);
   std::size_t inputWritableFrames(std::uint32_t id);
 
-  void start();  // virtual clock
+  // Extra outputs playing the mix on other devices. Throws devices::DeviceError.
+  std::uint32_t addOutput(int deviceIndex, std::uint32_t deviceChannels, std::uint32_t deviceRate,
+                          const std::string& label);
+  void removeOutput(std::uint32_t id);
+
+  void start();  // virtual or device clock; throws devices::DeviceError
   void stop();
-  bool running() const noexcept { return clock_.running(); }
+  bool running() const noexcept { return running_; }
   void advance(std::uint64_t frames);  // simulated clock
+
+  std::vector<DeviceStatus> deviceStatus() const;
+  // Devices that failed since the last call (stopped on their own, or silent for kStallNs while
+  // running). Their inputs read as silence until they deliver audio again (a stall) or for good
+  // (a stream PortAudio reports finished).
+  std::vector<DeviceFailure> pollDeviceFailures();
 
   rt::SpmcRing<float>& output() noexcept { return output_; }
   MetricsFrame metrics();
@@ -77,8 +127,23 @@ class Engine {
 
   void send(const Command& c);
   void collectRetired();
-  bool realtimeRunning() const noexcept { return clock_.running(); }
+  bool realtimeRunning() const noexcept { return running_; }
   static void onClockTick(void* self, const Tick& tick) noexcept;
+  static void onDeviceCycle(void* self, float* out, std::uint32_t frames, std::int64_t lateNs,
+                            bool underflow) noexcept;
+
+  struct Watch {  // watchdog state per device stream
+    std::uint64_t lastCallbacks = 0;
+    std::int64_t lastChangeNs = 0;
+    bool down = false;  // reported as failed, not recovered since
+  };
+  bool stalled(Watch& w, std::uint64_t callbacks, std::int64_t now, std::int64_t thresholdNs) const;
+  // Before stopping streams: one whose callbacks have not moved for a short while may belong to a
+  // server that died a moment ago, and PortAudio would wait forever to stop it.
+  void markSilentStreamsStalled();
+  // A device silent this long while running is reported failed. Servers stall for about a second
+  // when streams start (PulseAudio, seen here), so this must be comfortably longer.
+  static constexpr std::int64_t kStallNs = 3000000000LL;
 
   const EngineConfig config_;
   const ClockMode mode_;
@@ -89,6 +154,14 @@ class Engine {
   rt::Snapshot<MetricsFrame> metrics_;
   MixCycle cycle_;
   PeriodicThread clock_;
+  const DeviceClockSpec deviceClockSpec_;
+#if RINGMIX_HAVE_PORTAUDIO
+  std::unique_ptr<devices::OutputClock> deviceClock_;
+  std::map<std::uint32_t, std::unique_ptr<devices::PlaybackDevice>> outputs_;
+#endif
+  std::map<std::pair<int, std::uint32_t>, Watch> watches_;
+  bool running_ = false;
+  std::uint32_t nextOutputId_ = 1;
 
   std::unordered_map<std::uint32_t, InputRecord> inputs_;
   std::uint32_t nextId_ = 1;

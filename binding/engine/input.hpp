@@ -3,12 +3,15 @@
 // owned by the mix cycle between the AddInput command and its return through the retired queue.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 
+#include "devices/capture_device.hpp"
 #include "devices/virtual_device.hpp"
 #include "engine/realtime/channel_strip.hpp"
 #include "engine/realtime/meter.hpp"
+#include "engine/realtime/resampler.hpp"
 #include "rt/spsc_ring.hpp"
 
 namespace ringmix::engine {
@@ -21,18 +24,30 @@ struct Input {
   const std::uint32_t id;
   const std::uint32_t channels;
   // The mix starts (and restarts after an underrun) pulling only once this much is buffered: the
-  // input's jitter buffer.
-  const std::uint32_t primeFrames;
+  // input's jitter buffer. Set before the input is handed to the mix cycle.
+  std::uint32_t primeFrames;
   rt::SpscRing<float> ring;
 
   // Mix-cycle state.
   ChannelStrip strip;
   WindowMeter meter;
   std::uint64_t underruns = 0;
+  std::uint64_t trimmedFrames = 0;  // dropped to bring a (nearly) full ring back to primeFrames
+  // Producers on their own clock (devices) get trimmed when their ring is nearly full; a JS push
+  // input fills its ring on purpose (backpressure) and never is.
+  bool trimWhenFull = false;
   bool primed = false;
 
-  // The producer: a virtual device, or nothing for a JS push input.
+  // Set on the JS thread when the input's device has failed: the cycle then reads silence.
+  std::atomic<bool> sourceFailed{false};
+  // Converts a capture device's rate to the mixer's, inside the cycle's pull (null: same rate).
+  std::unique_ptr<Resampler> resampler;
+
+  // The producer: a virtual device, a capture device, or neither for a JS push input.
   std::unique_ptr<devices::VirtualDevice> device;
+#if RINGMIX_HAVE_PORTAUDIO
+  std::unique_ptr<devices::CaptureDevice> capture;
+#endif
 };
 
 }  // namespace ringmix::engine

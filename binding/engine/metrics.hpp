@@ -15,7 +15,7 @@ struct InputMetrics {
   float rmsDb[kMaxChannels];
   std::uint32_t fillFrames;    // frames waiting in the input's ring
   std::uint64_t underruns;     // cycles that found fewer frames than they needed
-  std::uint64_t overruns;      // frames the producer could not write (ring full)
+  std::uint64_t overruns;      // frames lost to a full ring: refused to the producer, or trimmed
 };
 
 struct MetricsFrame {

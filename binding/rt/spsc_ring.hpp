@@ -166,8 +166,9 @@ class SpscRing {
     const std::uint64_t r = cons_.read.load(std::memory_order_acquire);
     const std::uint64_t w = prod_.write.load(std::memory_order_acquire);
     const std::uint64_t d = w - r;
-    // A reader racing both sides can see r newer than w; that is "empty", not 2^64.
-    return d > capacity_ ? 0 : static_cast<std::size_t>(d);
+    // r is read first, so it can only be stale (older): w - r may exceed the capacity when both
+    // sides moved on between the two loads, never go negative. Clamp to what the ring can hold.
+    return d > capacity_ ? capacity_ : static_cast<std::size_t>(d);
   }
   std::uint64_t writePosition() const noexcept { return prod_.write.load(std::memory_order_acquire); }
   std::uint64_t readPosition() const noexcept { return cons_.read.load(std::memory_order_acquire); }

@@ -167,4 +167,4 @@ TEST_CASE("Snapshot stress 36-byte struct, three readers") { run<Odd>(iterations
 
 TEST_CASE("Snapshot stress 80-byte struct, two readers") { run<Wide>(iterations(1'000'000), 2); }
 
-TEST_CASE("Snapshot stress 1 KiB struct, two readers") { run<Big>(iterations(300'000), 2); }
+TEST_CASE("Snapshot stress 1 KiB struct, two readers") { run<Big>(iterations(150'000), 2); }

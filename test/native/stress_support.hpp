@@ -32,7 +32,7 @@ namespace ringmix::test {
 
 // Counts are divided by this in instrumented builds so the stress suite keeps its time budget.
 // The tests are mostly bound by thread hand-offs rather than by instrumented code, so TSan costs
-// less than its usual 5-15x here; measured on 2 cores: ~10 s plain, ~20 s TSan for the suite.
+// less than its usual 5-15x here. Measured on a busy 2-core machine: ~10 s plain, ~30 s TSan.
 #if defined(RINGMIX_TEST_TSAN)
 inline constexpr double kSanitizerSlowdown = 1.5;
 #elif defined(RINGMIX_TEST_ASAN)

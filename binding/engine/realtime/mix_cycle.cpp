@@ -109,6 +109,16 @@ void MixCycle::retireAll() noexcept {
 void MixCycle::pull(Input& in, std::uint32_t frames) noexcept {
   const std::size_t need = static_cast<std::size_t>(frames) * in.channels;
   float* out = scratch_.get();
+  if (in.sourceFailed.load(std::memory_order_relaxed)) {
+    // Its device is gone: silence, and no underrun per cycle (metrics say it failed).
+    std::memset(out, 0, need * sizeof(float));
+    return;
+  }
+  if (in.trimWhenFull) trimIfFull(in);
+  if (in.resampler) {
+    pullResampled(in, frames);
+    return;
+  }
   if (!in.primed) {
     if (in.ring.readAvailable() >= static_cast<std::size_t>(in.primeFrames) * in.channels) {
       in.primed = true;
@@ -125,7 +135,61 @@ void MixCycle::pull(Input& in, std::uint32_t frames) noexcept {
   }
 }
 
-void MixCycle::run(std::uint32_t frames, std::int64_t lateNs) noexcept {
+// A producer whose clock ran ahead (or that kept producing while the mix was not pulling, e.g.
+// during a sound server's start-up stall) leaves its ring nearly full: every later burst would
+// overflow it, each overflow a discontinuity. Drop back to the jitter-buffer level once instead
+// (one counted jump). Drift compensation keeps rings from getting here; this is the backstop.
+void MixCycle::trimIfFull(Input& in) noexcept {
+  const std::size_t ch = in.channels;
+  const std::size_t cap = in.ring.capacity();
+  const std::size_t high = cap - std::min(cap / 4, static_cast<std::size_t>(config_.periodFrames) * ch * 4);
+  const std::size_t avail = in.ring.readAvailable();
+  if (avail < high) return;
+  const std::size_t keep = static_cast<std::size_t>(in.primeFrames) * ch;
+  std::size_t drop = avail - std::min(avail, keep);
+  drop -= drop % ch;
+  in.trimmedFrames += drop / ch;
+  while (drop > 0) {
+    auto chunk = in.ring.readChunk(drop);
+    if (chunk.size() == 0) break;
+    drop -= chunk.size();
+    chunk.commit(chunk.size());
+  }
+}
+
+// A device at another rate: its ring holds device-rate frames; convert into `frames` mix frames.
+void MixCycle::pullResampled(Input& in, std::uint32_t frames) noexcept {
+  const std::uint32_t ch = in.channels;
+  float* out = scratch_.get();
+  if (!in.primed) {
+    if (in.ring.readAvailable() >= static_cast<std::size_t>(in.primeFrames) * ch) {
+      in.primed = true;
+    } else {
+      std::memset(out, 0, static_cast<std::size_t>(frames) * ch * sizeof(float));
+      return;
+    }
+  }
+  std::uint32_t produced = 0;
+  // At most two contiguous spans are waiting; a third pass finds the ring empty.
+  for (int pass = 0; pass < 3 && produced < frames; ++pass) {
+    auto chunk = in.ring.readChunk(in.ring.readAvailable());
+    const auto span = chunk.first;
+    if (span.empty()) break;
+    const auto r = in.resampler->process(span.data(), static_cast<std::uint32_t>(span.size() / ch),
+                                         out + static_cast<std::size_t>(produced) * ch, frames - produced);
+    chunk.commit(static_cast<std::size_t>(r.consumed) * ch);
+    produced += r.produced;
+    if (r.consumed == 0 && r.produced == 0) break;
+  }
+  if (produced < frames) {
+    std::memset(out + static_cast<std::size_t>(produced) * ch, 0,
+                static_cast<std::size_t>(frames - produced) * ch * sizeof(float));
+    ++in.underruns;
+    in.primed = false;
+  }
+}
+
+void MixCycle::run(std::uint32_t frames, std::int64_t lateNs, float* deviceOut) noexcept {
   const double t0 = nowUs();
   drainCommands();
   const std::uint32_t out = config_.channels;
@@ -149,10 +213,11 @@ void MixCycle::run(std::uint32_t frames, std::int64_t lateNs) noexcept {
   }
   masterMeter_.commitBlock(frames);
 
+  if (deviceOut) std::memcpy(deviceOut, bus, static_cast<std::size_t>(frames) * out * sizeof(float));
   links_.output.write(bus, static_cast<std::size_t>(frames) * out);
   frames_ += frames;
   ++cycles_;
-  publishMetrics(nowUs() - t0, lateNs);
+  publishMetrics(frames, nowUs() - t0, lateNs);
 }
 
 void MixCycle::noteXrun(std::int64_t overNs) noexcept {
@@ -160,12 +225,12 @@ void MixCycle::noteXrun(std::int64_t overNs) noexcept {
   links_.events.tryPush(Event{EventType::Xrun, 0, frames_, static_cast<double>(overNs) / 1e3});
 }
 
-void MixCycle::publishMetrics(double cycleUs, std::int64_t lateNs) noexcept {
+void MixCycle::publishMetrics(std::uint32_t frames, double cycleUs, std::int64_t lateNs) noexcept {
   const double lateUs = static_cast<double>(lateNs) / 1e3;
   cycleUsSum_ += cycleUs;
   lateUsSum_ += lateUs;
   // Maxima over the last half to one second: two half-second buckets.
-  framesInMaxWindow_ += config_.periodFrames;
+  framesInMaxWindow_ += frames;
   if (framesInMaxWindow_ >= maxWindowFrames_) {
     cycleUsMaxPrev_ = cycleUsMaxCur_;
     lateUsMaxPrev_ = lateUsMaxCur_;
@@ -179,7 +244,7 @@ void MixCycle::publishMetrics(double cycleUs, std::int64_t lateNs) noexcept {
   m.frames = frames_;
   m.cycles = cycles_;
   m.xruns = xruns_;
-  m.dspLoad = cycleUs / (1e6 * config_.periodFrames / config_.sampleRate);
+  m.dspLoad = cycleUs / (1e6 * frames / config_.sampleRate);
   m.cycleUsMean = cycleUsSum_ / static_cast<double>(cycles_);
   m.cycleUsMax = std::max(cycleUsMaxCur_, cycleUsMaxPrev_);
   m.lateUsMean = lateUsSum_ / static_cast<double>(cycles_);
@@ -201,7 +266,7 @@ void MixCycle::publishMetrics(double cycleUs, std::int64_t lateNs) noexcept {
     }
     im.fillFrames = static_cast<std::uint32_t>(in.ring.sizeApprox() / in.channels);
     im.underruns = in.underruns;
-    im.overruns = in.ring.droppedItems() / in.channels;
+    im.overruns = in.ring.droppedItems() / in.channels + in.trimmedFrames;
   }
   links_.metrics.publish(m);
 }

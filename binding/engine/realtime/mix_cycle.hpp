@@ -34,9 +34,10 @@ class MixCycle {
   // Off the real-time path: sizes every buffer for the largest period.
   MixCycle(const EngineConfig& config, const CycleLinks& links);
 
-  // Runs one cycle of `frames` (<= periodFrames): drain commands, pull and mix every input,
+  // Runs one cycle of `frames` (<= kMaxPeriodFrames): drain commands, pull and mix every input,
   // master strip, meters, publish the mix and the metrics. lateNs is the clock's wake-up lateness.
-  void run(std::uint32_t frames, std::int64_t lateNs) noexcept;
+  // With a device as the master clock, deviceOut receives the mix too (frames × channels).
+  void run(std::uint32_t frames, std::int64_t lateNs, float* deviceOut = nullptr) noexcept;
 
   // Applies queued commands without mixing. For the JS thread when no real-time thread is running
   // (stopped or simulated clock), so commands never pile up unapplied.
@@ -54,7 +55,9 @@ class MixCycle {
   Input* find(std::uint32_t id) noexcept;
   void updateSolo() noexcept;
   void pull(Input& in, std::uint32_t frames) noexcept;
-  void publishMetrics(double cycleUs, std::int64_t lateNs) noexcept;
+  void pullResampled(Input& in, std::uint32_t frames) noexcept;
+  void trimIfFull(Input& in) noexcept;
+  void publishMetrics(std::uint32_t frames, double cycleUs, std::int64_t lateNs) noexcept;
 
   const EngineConfig config_;
   CycleLinks links_;

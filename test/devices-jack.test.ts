@@ -1,0 +1,191 @@
+/**
+ * Real devices through real PortAudio against a real JACK server (dummy driver): the mix runs in
+ * the JACK device's callback, a capture input hears the output looped back with jack_connect, an
+ * extra output plays the mix, and a server that dies is reported while the rest keeps running.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { Mixer, listDevices, listHostApis, type Tap } from '..';
+import { channel, goertzelDb } from './helpers/audio';
+import { startJack, type JackServer } from './helpers/servers';
+import { waitFor } from './helpers/wait';
+
+const JACK = 'JACK Audio Connection Kit';
+const device = { name: 'system', hostApi: JACK };
+const sampleRate = 48000;
+
+let jack: JackServer;
+beforeAll(async () => {
+  jack = await startJack(sampleRate, 256);
+});
+afterAll(async () => {
+  await jack?.stop();
+});
+
+/** Frames read from the tap until `frames` have arrived (the mix runs on the device's clock). */
+async function collect(mixer: Mixer, tap: Tap, frames: number): Promise<Float32Array> {
+  const out = new Float32Array(frames * mixer.channels);
+  let got = 0;
+  await waitFor(() => {
+    const chunk = tap.read(frames - got);
+    out.set(chunk, got * mixer.channels);
+    got += chunk.length / mixer.channels;
+    return got >= frames;
+  }, `${frames} frames from the device clock`);
+  return out;
+}
+
+/** Our JACK ports: PortAudio names its client 'ringmix' (JACK may add a suffix). */
+function ourPorts(kind: 'in' | 'out'): string[] {
+  return jack.ports('ringmix').filter((p) => p.includes(`:${kind}_`));
+}
+
+describe('JACK', () => {
+  it('lists the JACK host API and its device', () => {
+    expect(listHostApis()).toContain(JACK);
+    const system = listDevices().find((d) => d.hostApi === JACK && d.name === 'system');
+    expect(system).toMatchObject({ maxInputChannels: 2, maxOutputChannels: 2, defaultSampleRate: sampleRate });
+  });
+
+  it('runs the mix in the output device callback and hears it back through a capture input', async () => {
+    const mixer = new Mixer({ sampleRate, periodFrames: 256, clock: { output: device } });
+    expect(mixer.clock).toBe('device');
+    // The generator on the left only; the capture (device channel 0 = our left output, looped
+    // back) on the right only: so the right channel carries nothing but what came back.
+    mixer.addInput({ name: 'tone', source: { generator: 'sine', frequency: 1000, levelDb: -12 }, pan: -1 });
+    const capture = mixer.addInput({ name: 'loop', source: { device, channels: [0] }, pan: 1 });
+    const tap = mixer.tap();
+    mixer.start();
+    await waitFor(() => ourPorts('in').length >= 1 && ourPorts('out').length >= 2, 'our JACK ports');
+    const [outL] = ourPorts('out');
+    const [inL] = ourPorts('in');
+    jack.disconnect('system:capture_1', inL!);
+    jack.connect(outL!, inL!);
+    await collect(mixer, tap, sampleRate / 2); // let the loop and the input's jitter buffer settle
+    const audio = await collect(mixer, tap, sampleRate);
+    const left = channel(audio, 2, 0);
+    const right = channel(audio, 2, 1);
+    // Through a real server on a shared 2-core machine (no real-time scheduling) an xrun can nick
+    // the window, so loop levels are held to 0.5 dB; a wrong gain or pan law is off by 3 dB or more.
+    expect(goertzelDb(left, sampleRate, 1000)).toBeCloseTo(-12, 0);
+    // Mono capture panned hard right: constant-power law puts the full level there.
+    expect(goertzelDb(right, sampleRate, 1000)).toBeCloseTo(-12, 0);
+    const m = mixer.metrics();
+    expect(m.clockDevice).toMatchObject({ failed: false, sampleRate });
+    expect(m.clockDevice!.callbacks).toBeGreaterThan(100);
+    const loop = m.inputs.find((i) => i.id === capture.id)!;
+    expect(loop.device).toMatchObject({ failed: false, sampleRate });
+    expect(loop.peakDb[0]).toBeCloseTo(-12, 0);
+    await mixer.close();
+  });
+
+  it('measures the round-trip latency of an impulse: device buffers plus the input ring', async () => {
+    const mixer = new Mixer({ sampleRate, periodFrames: 256, clock: { output: device } });
+    mixer.addInput({ source: { generator: 'impulses', intervalMs: 250, levelDb: -6 }, pan: -1 });
+    mixer.addInput({ source: { device, channels: [0] }, pan: 1 });
+    const tap = mixer.tap();
+    mixer.start();
+    await waitFor(() => ourPorts('in').length >= 1 && ourPorts('out').length >= 2, 'our JACK ports');
+    jack.disconnect('system:capture_1', ourPorts('in')[0]!);
+    jack.connect(ourPorts('out')[0]!, ourPorts('in')[0]!);
+    await collect(mixer, tap, sampleRate / 2);
+    const audio = await collect(mixer, tap, sampleRate);
+    const left = channel(audio, 2, 0);
+    const right = channel(audio, 2, 1);
+    // Pair each impulse sent with the first echo that follows it within one interval.
+    const interval = sampleRate / 4;
+    const echoes: { sent: number; back: number }[] = [];
+    for (let sent = left.findIndex((x) => x > 0.25); sent >= 0; sent = left.findIndex((x, i) => i > sent && x > 0.25)) {
+      const back = right.findIndex((x, i) => i > sent && i < sent + interval && x > 0.25);
+      if (back > 0) echoes.push({ sent, back });
+    }
+    expect(echoes.length).toBeGreaterThanOrEqual(2);
+    const { sent, back } = echoes[0]!;
+    const latency = back - sent;
+    // The loop's latency is fixed while it runs: every echo comes back equally late.
+    for (const e of echoes) expect(e.back - e.sent).toBe(latency);
+    // A loop through JACK takes at least one period; with the input's two-period jitter buffer it
+    // stays well under 16 periods.
+    expect(latency).toBeGreaterThanOrEqual(256);
+    expect(latency).toBeLessThan(16 * 256);
+    // The echo is the impulse itself, at its level (constant power, hard right).
+    expect(20 * Math.log10(Math.max(...right.subarray(back - 1, back + 2)))).toBeCloseTo(-6, 1);
+    console.log(`JACK round trip: ${latency} frames (${((1000 * latency) / sampleRate).toFixed(2)} ms)`);
+    await mixer.close();
+  });
+
+  it('plays the mix on an extra output device', async () => {
+    const mixer = new Mixer({ sampleRate, periodFrames: 256 }); // virtual clock
+    mixer.addInput({ source: { generator: 'sine', frequency: 2000, levelDb: -10 }, pan: -1 });
+    const before = new Set(ourPorts('out'));
+    const out = mixer.addOutput({ device });
+    const loop = mixer.addInput({ source: { device, channels: [0] }, pan: 1 });
+    const tap = mixer.tap();
+    mixer.start();
+    await waitFor(() => ourPorts('out').some((p) => !before.has(p)) && ourPorts('in').length >= 1, 'the output ports');
+    const outPort = ourPorts('out').find((p) => !before.has(p))!;
+    jack.disconnect('system:capture_1', ourPorts('in')[0]!);
+    jack.connect(outPort, ourPorts('in')[0]!);
+    // The capture hears the output once its jitter buffer has filled: wait for its meter.
+    await waitFor(() => (mixer.metrics().inputs.find((i) => i.id === loop.id)?.peakDb[0] ?? -Infinity) > -11, 'the echo');
+    tap.read();
+    const audio = await collect(mixer, tap, sampleRate / 2);
+    expect(goertzelDb(channel(audio, 2, 1), sampleRate, 2000)).toBeCloseTo(-10, 0);
+    const consumer = mixer.metrics().consumers.find((c) => c.kind === 'output' && c.id === out.id)!;
+    expect(consumer.device!.failed).toBe(false);
+    expect(consumer.device!.callbacks).toBeGreaterThan(10);
+    out.remove();
+    loop.remove();
+    await mixer.close();
+  });
+
+  // Last: it stops the server. It runs in a child process, because PortAudio cannot close streams
+  // whose server died (ringmix abandons them, see ARCHITECTURE.md), which would keep this worker
+  // process from rescanning devices for the test files after this one.
+  it('a JACK server that goes away raises deviceError; the input reads silence, the rest runs on', async () => {
+    const script = `
+      const { Mixer } = require(${JSON.stringify(path.join(__dirname, '..'))});
+      const mixer = new Mixer({ sampleRate: 48000, periodFrames: 256 }); // virtual clock
+      mixer.addInput({ source: { generator: 'sine', frequency: 500, levelDb: -6 } });
+      const capture = mixer.addInput({ source: { device: { name: 'system', hostApi: ${JSON.stringify(JACK)} }, channels: [0, 1] } });
+      const tap = mixer.tap();
+      mixer.start();
+      // Keep the process alive until the answer is in (the mixer's own timers do not).
+      const keepAlive = setTimeout(() => { console.log('{"error":"no deviceError within 20 s"}'); process.exit(3); }, 20000);
+      const status = () => mixer.metrics().inputs.find((i) => i.id === capture.id);
+      const ready = setInterval(() => {
+        if ((status()?.device?.callbacks ?? 0) > 20) { clearInterval(ready); console.log('ready'); }
+      }, 10);
+      mixer.on('deviceError', (e) => {
+        const framesAtError = mixer.metrics().frames;
+        tap.read();
+        setTimeout(async () => {
+          const after = tap.read();
+          let peak = 0;
+          for (let i = 0; i < after.length; i += 2) peak = Math.max(peak, Math.abs(after[i]));
+          const result = { error: { code: e.code, kind: e.kind, id: e.id, device: e.device, message: e.message },
+            captureId: capture.id, failed: status().device.failed, framesAtError,
+            framesAfter: mixer.metrics().frames, tapFrames: after.length / 2, peakDb: 20 * Math.log10(peak) };
+          await mixer.close();
+          clearTimeout(keepAlive);
+          console.log(JSON.stringify(result));
+        }, 500);
+      });
+    `;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await waitFor(() => out.includes('ready'), 'the child to capture from JACK');
+    await jack.stop();
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    const r = JSON.parse(out.slice(out.indexOf('{')));
+    expect(r.error).toMatchObject({ code: 'ERR_DEVICE', kind: 'input', id: r.captureId, device: 'system' });
+    expect(r.error.message).toMatch(/input \d+ \('system'\)/);
+    expect(r.failed).toBe(true);
+    // The generator and the mix ran on: half a second more of mix, at the generator's level.
+    expect(r.framesAfter).toBeGreaterThan(r.framesAtError + 12000);
+    expect(r.tapFrames).toBeGreaterThan(12000);
+    expect(r.peakDb).toBeCloseTo(-6, 1);
+  });
+});
