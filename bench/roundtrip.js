@@ -2,8 +2,8 @@
 // npm run bench:roundtrip: input-to-output latency of an impulse through the engine and a real
 // audio server. Starts a private JACK server (dummy driver), runs the mix on its output device,
 // loops the output back into a capture input with jack_connect, and times impulses going round.
-// Prints JSON: the measured latency and what it is made of (device buffers + the input's
-// jitter buffer). Needs jackd (Debian jackd2); run scripts/setup.sh first.
+// Prints JSON: the measured latency and what it is made of (device buffers; the input joins the
+// clock's duplex stream, so it adds none). Needs jackd (Debian jackd2); run scripts/setup.sh first.
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const path = require('node:path');
@@ -95,8 +95,9 @@ async function child(period) {
     parts: {
       outputDeviceMs: +m.clockDevice.latencyMs.toFixed(3),
       inputDeviceMs: +input.device.latencyMs.toFixed(3),
-      // The input's jitter buffer, as the engine sizes it for a capture device.
-      jitterBufferFrames: Math.max(2 * period, Math.ceil((input.device.latencyMs * sampleRate) / 1000) + period),
+      // The capture input is on the clock's device, so it joins the clock's duplex stream: no
+      // ring latency of its own.
+      inputRingFrames: 0,
     },
   }));
 }
@@ -108,8 +109,8 @@ async function main() {
     process.stderr.write(`bench:roundtrip: period ${p}...\n`);
     results.push(await measure(p));
   }
-  // Latency in periods should stay constant as the period shrinks: the engine adds buffering in
-  // whole periods only.
+  // Latency in periods stays constant as the period shrinks: the output buffer and JACK's loop, one
+  // period each; the engine adds none.
   const ratios = Object.fromEntries(results.map((r) => [`latency_in_periods_${r.periodFrames}`, +(r.latencyFrames / r.periodFrames).toFixed(2)]));
   console.log(JSON.stringify({ benchmark: 'roundtrip', server: 'JACK dummy driver', sampleRate, results, ratios }, null, 2));
 }

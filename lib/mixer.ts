@@ -21,6 +21,9 @@ import type {
 } from './types';
 import { checkBoolean, checkNumber, checkObject, checkOneOf, checkString } from './validate';
 
+/** Host APIs whose duplex streams run input and output in one synchronous callback. */
+const DUPLEX_HOST_APIS = ['JACK', 'ASIO', 'Core Audio'] as const;
+
 const MIXER_KEYS = ['sampleRate', 'periodFrames', 'channels', 'clock', 'metricsIntervalMs'] as const;
 const INPUT_KEYS = ['name', 'source', 'gainDb', 'pan', 'muted', 'solo'] as const;
 const GENERATOR_KEYS = ['generator', 'frequency', 'levelDb', 'intervalMs', 'clockPpm'] as const;
@@ -115,7 +118,16 @@ export class Mixer extends EventEmitter<MixerEvents> {
       periodFrames: this.periodFrames,
       channels: this.channels,
       clock: this.clock,
-      ...(output ? { deviceIndex: output.index, label: `the mixer's output clock on '${output.name}'` } : {}),
+      ...(output
+        ? {
+            deviceIndex: output.index,
+            // Inputs on this device join its stream (duplex) where the host API runs input and
+            // output in lockstep; elsewhere (ALSA, where a duplex stream through a sound server
+            // delivers gappy input) they get a stream of their own.
+            deviceInputChannels: DUPLEX_HOST_APIS.some((h) => output!.hostApi.includes(h)) ? output.maxInputChannels : 0,
+            label: `the mixer's output clock on '${output.name}'`,
+          }
+        : {}),
     });
     this.master = new Master(this);
     // Metrics and events are polled, never pushed per buffer. unref: a mixer alone does not keep

@@ -27,8 +27,9 @@ export interface NativeMixerOptions {
   periodFrames: number;
   channels: number;
   clock: 'virtual' | 'simulated' | 'device';
-  /** clock 'device': the output device that drives the mix. */
+  /** clock 'device': the output device that drives the mix, and its input channels (duplex). */
   deviceIndex?: number;
+  deviceInputChannels?: number;
   label?: string;
 }
 

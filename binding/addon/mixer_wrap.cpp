@@ -120,6 +120,7 @@ MixerWrap::MixerWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<MixerWra
   else if (clock == "device") {
     mode = engine::ClockMode::Device;
     device.device = static_cast<int>(numberProp(o, "deviceIndex", -1));
+    device.deviceInputChannels = static_cast<std::uint32_t>(numberProp(o, "deviceInputChannels", 0));
     device.label = stringProp(o, "label", "output clock");
   } else throw rangeError(env, "clock must be 'virtual', 'simulated' or 'device'");
   engine_ = std::make_shared<engine::Engine>(c, mode, device);

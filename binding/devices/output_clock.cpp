@@ -7,12 +7,14 @@
 namespace ringmix::devices {
 
 OutputClock::OutputClock(int deviceIndex, std::uint32_t sampleRate, std::uint32_t channels,
-                         std::uint32_t periodFrames, CycleFn fn, void* context, const std::string& label)
-    : fn_(fn), context_(context), sampleRate_(sampleRate) {
+                         std::uint32_t inputChannels, std::uint32_t periodFrames, CycleFn fn, void* context,
+                         const std::string& label)
+    : fn_(fn), context_(context), inputChannels_(inputChannels), sampleRate_(sampleRate) {
   PortAudioStream::Config c;
   c.device = deviceIndex;
   c.sampleRate = sampleRate;
   c.outputChannels = static_cast<int>(channels);
+  c.inputChannels = static_cast<int>(inputChannels);
   c.framesPerBuffer = periodFrames;
   c.label = label;
   stream_ = std::make_unique<PortAudioStream>(c, &OutputClock::onAudio, this);
@@ -23,7 +25,7 @@ void OutputClock::start() {
   stream_->start();
 }
 
-int OutputClock::onAudio(const void*, void* out, unsigned long frames, const PaStreamCallbackTimeInfo*,
+int OutputClock::onAudio(const void* in, void* out, unsigned long frames, const PaStreamCallbackTimeInfo*,
                          PaStreamCallbackFlags flags, void* self) {
   engine::RtScope rt;
   auto* c = static_cast<OutputClock*>(self);
@@ -35,7 +37,8 @@ int OutputClock::onAudio(const void*, void* out, unsigned long frames, const PaS
   c->callbacks_.store(c->callbacks_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   const bool underflow = (flags & paOutputUnderflow) != 0;
   if (underflow) c->underflows_.store(c->underflows_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  c->fn_(c->context_, static_cast<float*>(out), static_cast<std::uint32_t>(frames), late, underflow);
+  c->fn_(c->context_, static_cast<const float*>(in), c->inputChannels_, static_cast<float*>(out),
+         static_cast<std::uint32_t>(frames), late, underflow);
   return paContinue;
 }
 

@@ -19,11 +19,14 @@ class OutputClock {
  public:
   // Runs one or more cycles filling `out` (frames × channels, interleaved). `underflow`: the device
   // reported that it ran out of audio before this callback (an xrun). Real-time.
-  using CycleFn = void (*)(void* context, float* out, std::uint32_t frames, std::int64_t lateNs,
-                           bool underflow) noexcept;
+  using CycleFn = void (*)(void* context, const float* in, std::uint32_t inChannels, float* out,
+                           std::uint32_t frames, std::int64_t lateNs, bool underflow) noexcept;
 
-  OutputClock(int deviceIndex, std::uint32_t sampleRate, std::uint32_t channels, std::uint32_t periodFrames,
-              CycleFn fn, void* context, const std::string& label);
+  // inputChannels > 0 opens the device duplex (one stream in and out), for inputs on the same
+  // device; `in` is then the callback's input buffer.
+  OutputClock(int deviceIndex, std::uint32_t sampleRate, std::uint32_t channels, std::uint32_t inputChannels,
+              std::uint32_t periodFrames, CycleFn fn, void* context, const std::string& label);
+  std::uint32_t inputChannels() const noexcept { return inputChannels_; }
 
   void start();
   void stop() { stream_->stop(); }
@@ -34,6 +37,7 @@ class OutputClock {
   std::uint64_t callbacks() const noexcept { return callbacks_.load(std::memory_order_relaxed); }
   std::uint64_t underflows() const noexcept { return underflows_.load(std::memory_order_relaxed); }
   double latency() const noexcept { return stream_->outputLatency(); }
+  double inputLatency() const noexcept { return stream_->inputLatency(); }
 
  private:
   static int onAudio(const void* in, void* out, unsigned long frames, const PaStreamCallbackTimeInfo*,
@@ -41,6 +45,7 @@ class OutputClock {
 
   CycleFn fn_;
   void* context_;
+  std::uint32_t inputChannels_;
   std::uint32_t sampleRate_;
   std::unique_ptr<PortAudioStream> stream_;
   std::int64_t expectedNs_ = 0;  // when the next callback is due, from the previous one

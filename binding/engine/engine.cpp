@@ -79,7 +79,18 @@ std::uint32_t Engine::addInput(const InputSpec& spec) {
   auto input = std::make_unique<Input>(id, channels, ringFrames, prime);
   input->strip.params() = spec.strip;
   input->trimWhenFull = device || generator;
-  if (device) {
+  // An input on the master clock's own device, added while stopped, at the mixer's rate: it
+  // becomes part of the clock's stream (duplex) and needs no buffering of its own.
+  const bool duplex = device && mode_ == ClockMode::Device && !running() &&
+                      spec.deviceIndex == deviceClockSpec_.device && rate == config_.sampleRate &&
+                      *std::max_element(spec.deviceChannels.begin(), spec.deviceChannels.end()) <
+                          deviceClockSpec_.deviceInputChannels;
+  if (duplex) {
+    input->duplex = true;
+    for (std::size_t c = 0; c < spec.deviceChannels.size() && c < 2; ++c) input->duplexMap[c] = spec.deviceChannels[c];
+    input->primeFrames = 0;
+    input->trimWhenFull = false;  // fed exactly what it is pulled
+  } else if (device) {
 #if RINGMIX_HAVE_PORTAUDIO
     if (rate != config_.sampleRate)
       input->resampler = std::make_unique<Resampler>(channels, rate, config_.sampleRate);
@@ -153,15 +164,16 @@ void Engine::onClockTick(void* self, const Tick& tick) noexcept {
   if (end > tick.nextNs) e->cycle_.noteXrun(end - tick.nextNs);
 }
 
-void Engine::onDeviceCycle(void* self, float* out, std::uint32_t frames, std::int64_t lateNs,
-                           bool underflow) noexcept {
+void Engine::onDeviceCycle(void* self, const float* in, std::uint32_t inChannels, float* out,
+                           std::uint32_t frames, std::int64_t lateNs, bool underflow) noexcept {
   auto* e = static_cast<Engine*>(self);
   if (underflow) e->cycle_.noteXrun(0);
   const std::uint32_t ch = e->config_.channels;
   while (frames > 0) {  // a device may ask for more than one period at once
     const std::uint32_t n = std::min(frames, kMaxPeriodFrames);
-    e->cycle_.run(n, lateNs, out);
+    e->cycle_.run(n, lateNs, out, in, inChannels);
     out += static_cast<std::size_t>(n) * ch;
+    if (in) in += static_cast<std::size_t>(n) * inChannels;
     frames -= n;
     lateNs = 0;
   }
@@ -180,10 +192,18 @@ void Engine::start() {
 #if RINGMIX_HAVE_PORTAUDIO
   for (auto& [id, out] : outputs_) out->start();
   if (mode_ == ClockMode::Device) {
-    if (!deviceClock_)
+    if (!deviceClock_) {
+      // Open the device's input too when duplex inputs need it: enough channels for every one.
+      std::uint32_t inChannels = 0;
+      for (auto& [id, rec] : inputs_)
+        if (rec.input->duplex)
+          for (std::uint32_t c = 0; c < rec.input->channels; ++c)
+            inChannels = std::max(inChannels, rec.input->duplexMap[c] + 1);
+      if (inChannels) inChannels = std::max(inChannels, std::min(2u, deviceClockSpec_.deviceInputChannels));
       deviceClock_ = std::make_unique<devices::OutputClock>(
-          deviceClockSpec_.device, config_.sampleRate, config_.channels, config_.periodFrames,
+          deviceClockSpec_.device, config_.sampleRate, config_.channels, inChannels, config_.periodFrames,
           &Engine::onDeviceCycle, this, deviceClockSpec_.label);
+    }
     running_ = true;  // before the first callback can run
     try {
       deviceClock_->start();
@@ -253,6 +273,11 @@ std::vector<DeviceStatus> Engine::deviceStatus() const {
                                config_.sampleRate});
   for (const auto& [id, rec] : inputs_) {
     const Input& in = *rec.input;
+    if (in.duplex && deviceClock_) {  // its stream is the clock's
+      out.push_back(DeviceStatus{DeviceStatus::Kind::Input, id, deviceClock_->failed(), deviceClock_->callbacks(),
+                                 0, 0, 0, 0, 0, deviceClock_->inputLatency() * 1e3, config_.sampleRate});
+      continue;
+    }
     if (!in.capture) continue;
     out.push_back(DeviceStatus{DeviceStatus::Kind::Input, id, in.sourceFailed.load() || in.capture->failed(),
                                in.capture->callbacks(), in.capture->overflows(), 0, 0, 0, 0,

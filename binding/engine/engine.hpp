@@ -32,7 +32,7 @@ enum class ClockMode { Virtual, Simulated, Device };
 // The master clock's output device (ClockMode::Device).
 struct DeviceClockSpec {
   int device = -1;
-  std::uint32_t deviceChannels = 2;  // channels opened on the device (>= the mix's)
+  std::uint32_t deviceInputChannels = 0;  // the device's input channels (duplex inputs use them)
   std::string label;
 };
 
@@ -129,8 +129,8 @@ class Engine {
   void collectRetired();
   bool realtimeRunning() const noexcept { return running_; }
   static void onClockTick(void* self, const Tick& tick) noexcept;
-  static void onDeviceCycle(void* self, float* out, std::uint32_t frames, std::int64_t lateNs,
-                            bool underflow) noexcept;
+  static void onDeviceCycle(void* self, const float* in, std::uint32_t inChannels, float* out,
+                            std::uint32_t frames, std::int64_t lateNs, bool underflow) noexcept;
 
   struct Watch {  // watchdog state per device stream
     std::uint64_t lastCallbacks = 0;

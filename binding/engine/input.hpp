@@ -43,6 +43,12 @@ struct Input {
   // Converts a capture device's rate to the mixer's, inside the cycle's pull (null: same rate).
   std::unique_ptr<Resampler> resampler;
 
+  // Duplex: the input's device is the master clock's device, opened as one stream with it. The
+  // mix cycle copies these channels of the callback's input buffer into the ring just before it
+  // pulls them, so the input adds no buffering at all.
+  bool duplex = false;
+  std::uint32_t duplexMap[2] = {0, 1};
+
   // The producer: a virtual device, a capture device, or neither for a JS push input.
   std::unique_ptr<devices::VirtualDevice> device;
 #if RINGMIX_HAVE_PORTAUDIO

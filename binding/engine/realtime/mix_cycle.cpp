@@ -189,7 +189,20 @@ void MixCycle::pullResampled(Input& in, std::uint32_t frames) noexcept {
   }
 }
 
-void MixCycle::run(std::uint32_t frames, std::int64_t lateNs, float* deviceOut) noexcept {
+// The selected channels of the device's input buffer, straight into the input's ring.
+void MixCycle::feedDuplex(Input& in, const float* deviceIn, std::uint32_t deviceInChannels,
+                          std::uint32_t frames) noexcept {
+  float* tmp = scratch_.get();  // free until this input is pulled
+  for (std::uint32_t f = 0; f < frames; ++f)
+    for (std::uint32_t c = 0; c < in.channels; ++c) {
+      const std::uint32_t src = in.duplexMap[c];
+      tmp[f * in.channels + c] = deviceIn && src < deviceInChannels ? deviceIn[f * deviceInChannels + src] : 0.0f;
+    }
+  in.ring.push(tmp, static_cast<std::size_t>(frames) * in.channels, in.channels);
+}
+
+void MixCycle::run(std::uint32_t frames, std::int64_t lateNs, float* deviceOut, const float* deviceIn,
+                   std::uint32_t deviceInChannels) noexcept {
   const double t0 = nowUs();
   drainCommands();
   const std::uint32_t out = config_.channels;
@@ -198,6 +211,7 @@ void MixCycle::run(std::uint32_t frames, std::int64_t lateNs, float* deviceOut) 
 
   for (std::uint32_t i = 0; i < inputCount_; ++i) {
     Input& in = *inputs_[i];
+    if (in.duplex) feedDuplex(in, deviceIn, deviceInChannels, frames);
     pull(in, frames);
     in.strip.process(scratch_.get(), bus, frames, in.meter);
   }

@@ -36,8 +36,10 @@ class MixCycle {
 
   // Runs one cycle of `frames` (<= kMaxPeriodFrames): drain commands, pull and mix every input,
   // master strip, meters, publish the mix and the metrics. lateNs is the clock's wake-up lateness.
-  // With a device as the master clock, deviceOut receives the mix too (frames × channels).
-  void run(std::uint32_t frames, std::int64_t lateNs, float* deviceOut = nullptr) noexcept;
+  // With a device as the master clock, deviceOut receives the mix too (frames × channels), and
+  // deviceIn (frames × deviceInChannels, or null) feeds the duplex inputs before they are pulled.
+  void run(std::uint32_t frames, std::int64_t lateNs, float* deviceOut = nullptr,
+           const float* deviceIn = nullptr, std::uint32_t deviceInChannels = 0) noexcept;
 
   // Applies queued commands without mixing. For the JS thread when no real-time thread is running
   // (stopped or simulated clock), so commands never pile up unapplied.
@@ -57,6 +59,7 @@ class MixCycle {
   void pull(Input& in, std::uint32_t frames) noexcept;
   void pullResampled(Input& in, std::uint32_t frames) noexcept;
   void trimIfFull(Input& in) noexcept;
+  void feedDuplex(Input& in, const float* deviceIn, std::uint32_t deviceInChannels, std::uint32_t frames) noexcept;
   void publishMetrics(std::uint32_t frames, double cycleUs, std::int64_t lateNs) noexcept;
 
   const EngineConfig config_;
