@@ -139,6 +139,49 @@ describe('JACK', () => {
     await mixer.close();
   });
 
+  it('a mixer at 44.1 kHz converts to and from a 48 kHz device (extra output and capture)', async () => {
+    const rate = 44100;
+    const mixer = new Mixer({ sampleRate: rate, periodFrames: 256 }); // virtual clock at 44.1 kHz
+    try {
+      mixer.addInput({ source: { generator: 'sine', frequency: 2000, levelDb: -10 }, pan: -1 });
+      const before = new Set(ourPorts('out'));
+      const out = mixer.addOutput({ device }); // JACK runs at 48 kHz only: resampled on the way out
+      expect(out.sampleRate).toBe(sampleRate);
+      const loop = mixer.addInput({ source: { device, channels: [0] }, pan: 1 }); // and on the way in
+      const tap = mixer.tap();
+      mixer.start();
+      await waitFor(() => ourPorts('out').some((p) => !before.has(p)) && ourPorts('in').length >= 1, 'the ports');
+      const outPort = ourPorts('out').find((p) => !before.has(p))!;
+      const inPort = ourPorts('in')[0]!;
+      jack.disconnect('system:capture_1', inPort);
+      jack.connect(outPort, inPort);
+      await waitFor(() => (mixer.metrics().inputs.find((i) => i.id === loop.id)?.peakDb[0] ?? -Infinity) > -11, 'the echo');
+      expect(mixer.metrics().inputs.find((i) => i.id === loop.id)!.device!.sampleRate).toBe(sampleRate);
+      // The loop's first moments prime its buffers (a counted underrun or two): measure after.
+      await collect(mixer, tap, rate / 2);
+      const underruns = () => mixer.metrics().inputs.find((i) => i.id === loop.id)!.underruns;
+      const underrunsBefore = underruns();
+      const frames: Float32Array[] = [];
+      let total = 0;
+      await waitFor(() => {
+        const c = tap.read();
+        frames.push(c);
+        total += c.length / 2;
+        return total >= rate;
+      }, 'a second of mix');
+      expect(underruns()).toBe(underrunsBefore);
+      const audio = new Float32Array(total * 2);
+      let off = 0;
+      for (const c of frames) audio.set(c, (off += c.length) - c.length);
+      const right = channel(audio, 2, 1).subarray(0, rate);
+      // Two conversions (44.1 → 48 → 44.1 kHz) keep the tone's frequency and level.
+      expect(goertzelDb(right, rate, 2000)).toBeCloseTo(-10, 0);
+      expect(goertzelDb(right, rate, 1000)).toBeLessThan(-60);
+    } finally {
+      await mixer.close();
+    }
+  });
+
   // Last: it stops the server. It runs in a child process, because PortAudio cannot close streams
   // whose server died (ringmix abandons them, see ARCHITECTURE.md), which would keep this worker
   // process from rescanning devices for the test files after this one.
