@@ -6,11 +6,11 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "args.hpp"
+#include "async_workers.hpp"
 #include "devices/device_list.hpp"
-#include "devices/portaudio_api.hpp"
-#include "engine/rt_hooks.hpp"
-#include "errors.hpp"
 #include "mixer_wrap.hpp"
+#include "platform/rt_scope.hpp"
 #include "rt/cache_line.hpp"
 #include "tap_wrap.hpp"
 
@@ -20,11 +20,12 @@ RingmixAddon::RingmixAddon(Napi::Env env, Napi::Object exports) {
   Napi::Function tap = TapWrap::Define(env);
   tapConstructor = Napi::Persistent(tap);
   DefineAddon(exports,
-              {InstanceMethod<&RingmixAddon::Info>("info", napi_enumerable),
-               InstanceMethod<&RingmixAddon::RtGuardCounts>("rtGuardCounts", napi_enumerable),
-               InstanceMethod<&RingmixAddon::RtGuardSelfTest>("rtGuardSelfTest", napi_enumerable),
-               InstanceMethod<&RingmixAddon::RtGuardReset>("rtGuardReset", napi_enumerable),
-               InstanceMethod<&RingmixAddon::ListDevices>("listDevices", napi_enumerable),
+              {InstanceMethod<&RingmixAddon::guard<&RingmixAddon::Info>>("info", napi_enumerable),
+               InstanceMethod<&RingmixAddon::guard<&RingmixAddon::RtGuardCounts>>("rtGuardCounts", napi_enumerable),
+               InstanceMethod<&RingmixAddon::guard<&RingmixAddon::RtGuardSelfTest>>("rtGuardSelfTest", napi_enumerable),
+               InstanceMethod<&RingmixAddon::guard<&RingmixAddon::RtGuardReset>>("rtGuardReset", napi_enumerable),
+               InstanceMethod<&RingmixAddon::guard<&RingmixAddon::ListDevices>>("listDevices", napi_enumerable),
+               InstanceMethod<&RingmixAddon::guard<&RingmixAddon::RescanDevices>>("rescanDevices", napi_enumerable),
                InstanceValue("Mixer", MixerWrap::Define(env), napi_enumerable),
                InstanceValue("Tap", tap, napi_enumerable)});
 }
@@ -51,7 +52,7 @@ Napi::Value RingmixAddon::Info(const Napi::CallbackInfo& info) {
 // guard is not loaded (it is LD_PRELOADed by `npm test`).
 Napi::Value RingmixAddon::RtGuardCounts(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const engine::RtHooks& h = engine::initRtHooks();
+  const platform::RtHooks& h = platform::initRtHooks();
   if (h.counts == nullptr) return env.Null();
   unsigned long long c[3] = {0, 0, 0};
   h.counts(c);
@@ -66,13 +67,13 @@ Napi::Value RingmixAddon::RtGuardCounts(const Napi::CallbackInfo& info) {
 // returns what the guard counted. Only for the guard's own test, which then calls rtGuardReset().
 Napi::Value RingmixAddon::RtGuardSelfTest(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const engine::RtHooks& h = engine::initRtHooks();
+  const platform::RtHooks& h = platform::initRtHooks();
   if (h.counts == nullptr) return env.Null();
   unsigned long long before[3], after[3];
   h.counts(before);
   {
     static std::mutex m;
-    engine::RtScope rt;
+    platform::RtScope rt;
     void* volatile p = std::malloc(64);
     std::free(p);
     int* volatile q = new int(1);
@@ -87,43 +88,24 @@ Napi::Value RingmixAddon::RtGuardSelfTest(const Napi::CallbackInfo& info) {
   return o;
 }
 
-// listDevices() -> { devices: [...], hostApis: [...] }. Rescans when no stream is open, so devices
-// and servers that came or went since the last call show up. Throws ERR_NO_AUDIO_BACKEND.
+// listDevices(rescan?: boolean) -> { devices, hostApis, rescanned }: the cached list (read once,
+// on first use), or with rescan a fresh one (blocking: rescanDevices() does it on a worker thread).
+// Throws ERR_NO_AUDIO_BACKEND.
 Napi::Value RingmixAddon::ListDevices(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  try {
-    devices::rescanDevices();
-    const auto list = devices::listDevices();
-    const auto apis = devices::listHostApis();
-    Napi::Array arr = Napi::Array::New(env, list.size());
-    for (std::uint32_t i = 0; i < list.size(); ++i) {
-      const auto& d = list[i];
-      Napi::Object o = Napi::Object::New(env);
-      o.Set("index", d.index);
-      o.Set("name", d.name);
-      o.Set("hostApi", d.hostApi);
-      o.Set("maxInputChannels", d.maxInputChannels);
-      o.Set("maxOutputChannels", d.maxOutputChannels);
-      o.Set("defaultSampleRate", d.defaultSampleRate);
-      o.Set("isDefaultInput", d.isDefaultInput);
-      o.Set("isDefaultOutput", d.isDefaultOutput);
-      arr.Set(i, o);
-    }
-    Napi::Array hosts = Napi::Array::New(env, apis.size());
-    for (std::uint32_t i = 0; i < apis.size(); ++i) hosts.Set(i, apis[i]);
-    Napi::Object out = Napi::Object::New(env);
-    out.Set("devices", arr);
-    out.Set("hostApis", hosts);
-    return out;
-  } catch (const devices::NoBackendError& e) {
-    throw stateError(env, "ERR_NO_AUDIO_BACKEND", e.what());
-  } catch (const devices::DeviceError& e) {
-    throw stateError(env, "ERR_DEVICE", e.what());
+  bool rescan = false;
+  if (info.Length() > 0 && !info[0].IsUndefined()) {
+    if (!info[0].IsBoolean()) throw typeError(env, "rescan must be a boolean");
+    rescan = info[0].As<Napi::Boolean>().Value();
   }
+  return deviceListToJs(env, devices::deviceList(rescan));
 }
 
+// rescanDevices() -> Promise<{ devices, hostApis, rescanned }>
+Napi::Value RingmixAddon::RescanDevices(const Napi::CallbackInfo& info) { return RescanWorker::Start(info.Env()); }
+
 Napi::Value RingmixAddon::RtGuardReset(const Napi::CallbackInfo& info) {
-  const engine::RtHooks& h = engine::initRtHooks();
+  const platform::RtHooks& h = platform::initRtHooks();
   if (h.reset) h.reset();
   return info.Env().Undefined();
 }

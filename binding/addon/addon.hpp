@@ -4,6 +4,8 @@
 
 #include <napi.h>
 
+#include "errors.hpp"
+
 namespace ringmix::addon {
 
 class RingmixAddon : public Napi::Addon<RingmixAddon> {
@@ -15,11 +17,18 @@ class RingmixAddon : public Napi::Addon<RingmixAddon> {
   Napi::FunctionReference tapConstructor;
 
  private:
+  using Method = Napi::Value (RingmixAddon::*)(const Napi::CallbackInfo&);
+  template <Method M>
+  Napi::Value guard(const Napi::CallbackInfo& info) {
+    return guarded(info.Env(), [&] { return (this->*M)(info); });
+  }
+
   Napi::Value Info(const Napi::CallbackInfo& info);
   Napi::Value RtGuardCounts(const Napi::CallbackInfo& info);
   Napi::Value RtGuardSelfTest(const Napi::CallbackInfo& info);
   Napi::Value RtGuardReset(const Napi::CallbackInfo& info);
   Napi::Value ListDevices(const Napi::CallbackInfo& info);
+  Napi::Value RescanDevices(const Napi::CallbackInfo& info);
 };
 
 }  // namespace ringmix::addon

@@ -1,5 +1,7 @@
-// Error helpers for the N-API glue: TypeError / RangeError carrying a stable `code`, matching what
-// the TypeScript layer throws, so callers can switch on err.code whichever layer caught the problem.
+// Errors of the N-API glue: TypeError / RangeError carrying a stable `code` (as the TypeScript layer
+// throws them), state errors carrying theirs, and the one place where C++ exceptions become JS
+// errors. node-addon-api's wrappers catch only Napi::Error: any other exception escaping an entry
+// point would end the process in std::terminate, so every entry point runs through guarded().
 #pragma once
 
 #include <napi.h>
@@ -26,10 +28,21 @@ inline Napi::Error stateError(Napi::Env env, const char* code, const std::string
   return withCode(Napi::Error::New(env, msg), code);
 }
 
-inline double requireNumber(const Napi::CallbackInfo& info, std::size_t i, const char* name) {
-  if (info.Length() <= i || !info[i].IsNumber())
-    throw typeError(info.Env(), std::string(name) + " must be a number");
-  return info[i].As<Napi::Number>().DoubleValue();
+// The JS error for the exception being handled (call from a catch block): engine and device
+// errors keep their meaning and code; anything else (out of memory, no thread, a broken
+// invariant) becomes a coded error rather than a crash.
+Napi::Error currentExceptionToJs(Napi::Env env);
+
+// Runs fn, turning every C++ exception into a coded JS exception.
+template <class Fn>
+auto guarded(Napi::Env env, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (...) {
+    throw currentExceptionToJs(env);
+  }
 }
 
 }  // namespace ringmix::addon

@@ -1,12 +1,19 @@
 // MixerWrap: the JS handle on an engine::Engine. Argument shapes are validated by the TypeScript
-// layer (lib/); the checks here only keep a direct caller from crashing the process.
+// layer (lib/) and again here (addon/args.hpp): a direct caller must not be able to crash the
+// process or slip a bad value into the engine. Every method runs through guard<>, which turns any
+// C++ exception into a coded JS error.
+//
+// The files: mixer_wrap.cpp (construction, lifecycle, closing), mixer_inputs.cpp (inputs and
+// their controls), mixer_consumers.cpp (taps and outputs), mixer_status.cpp (metrics, events and
+// device status marshalling).
 #pragma once
 
 #include <napi.h>
 
 #include <memory>
 
-#include "engine/engine.hpp"
+#include "engine/control/engine.hpp"
+#include "errors.hpp"
 
 namespace ringmix::addon {
 
@@ -17,6 +24,13 @@ class MixerWrap : public Napi::ObjectWrap<MixerWrap> {
   ~MixerWrap() override;
 
  private:
+  using Method = Napi::Value (MixerWrap::*)(const Napi::CallbackInfo&);
+  template <Method M>
+  Napi::Value guard(const Napi::CallbackInfo& info) {
+    return guarded(info.Env(), [&] { return (this->*M)(info); });
+  }
+
+  void init(const Napi::CallbackInfo& info);
   engine::Engine& engine(Napi::Env env);
 
   Napi::Value AddInput(const Napi::CallbackInfo& info);
@@ -37,17 +51,19 @@ class MixerWrap : public Napi::ObjectWrap<MixerWrap> {
   Napi::Value Close(const Napi::CallbackInfo& info);
 
   // Stops the engine's threads when the JS environment goes away (worker exit, process exit)
-  // even if this object was never collected. Registered while the engine is open.
+  // even if this object was never collected or its close() is still running on a worker thread.
   static void onEnvCleanup(void* self);
   void removeCleanupHook();
+  // The asynchronous close finished (JS thread): forget the engine, release its memory accounting.
+  void closeFinished();
 
-  // Tells V8 about the engine's native memory so the GC weighs it (released at close).
-  void releaseEngine();
-
-  std::shared_ptr<engine::Engine> engine_;
-  napi_env env_;
+  std::shared_ptr<engine::Engine> engine_;   // null once closed (or closing)
+  std::shared_ptr<engine::Engine> closing_;  // while close() runs on a worker thread
+  napi_env env_ = nullptr;
   std::int64_t externalBytes_ = 0;
   bool cleanupHookRegistered_ = false;
+
+  friend class CloseWorker;
 };
 
 }  // namespace ringmix::addon

@@ -1,37 +1,38 @@
 #include "tap_wrap.hpp"
 
-#include <cmath>
-
-#include "errors.hpp"
+#include "args.hpp"
 
 namespace ringmix::addon {
 
 Napi::Function TapWrap::Define(Napi::Env env) {
   return DefineClass(env, "Tap",
-                     {InstanceMethod<&TapWrap::Read>("read"), InstanceMethod<&TapWrap::Stats>("stats"),
-                      InstanceMethod<&TapWrap::Close>("close")});
+                     {InstanceMethod<&TapWrap::guard<&TapWrap::Read>>("read"),
+                      InstanceMethod<&TapWrap::guard<&TapWrap::Stats>>("stats"),
+                      InstanceMethod<&TapWrap::guard<&TapWrap::Close>>("close")});
 }
 
 TapWrap::TapWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TapWrap>(info) {}
 
-void TapWrap::attach(std::shared_ptr<engine::Engine> engine, std::size_t capacityFrames) {
+void TapWrap::attach(std::shared_ptr<engine::Engine> engine, std::size_t capacityFrames, std::uint32_t id) {
   channels_ = engine->config().channels;
+  id_ = id;
   const std::size_t cap = std::min(capacityFrames * channels_, engine->output().capacity());
   // Resume half the tap's capacity behind the newest frame after a dropout: data is readable at
-  // once, with room to fall behind again before the next one.
-  reader_ = std::make_unique<rt::SpmcRing<float>::Reader>(engine->output().reader(cap / 2, cap));
+  // once, with room to fall behind again before the next one. The reader rounds both to whole
+  // frames, so an odd capacity never resumes between a frame's channels.
+  reader_ = std::make_unique<rt::SpmcRing<float>::Reader>(engine->output().reader(cap / 2, cap, channels_));
+  capacityFrames_ = cap / channels_;
   engine_ = std::move(engine);
 }
 
 // read(maxFrames) -> Float32Array of the frames read (interleaved; possibly empty)
 Napi::Value TapWrap::Read(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!reader_) throw Napi::Error::New(env, "tap is closed");
-  const double maxFrames = requireNumber(info, 0, "maxFrames");
-  if (!(maxFrames >= 0 && maxFrames <= (1 << 24)) || maxFrames != std::floor(maxFrames))
-    throw rangeError(env, "maxFrames must be an integer from 0 to 16777216");
-  const auto want = std::min<std::uint64_t>(static_cast<std::uint64_t>(maxFrames),
-                                            reader_->lag() / channels_);
+  const double maxFrames = numberArg(info, 0, "maxFrames", {0, 1 << 24, true});
+  if (!reader_) throw stateError(env, "ERR_CLOSED", "the tap is closed");
+  // Never more than the tap can hold: a lapped reader's lag exceeds it, but a read returns at most that.
+  const auto want = std::min<std::uint64_t>({static_cast<std::uint64_t>(maxFrames), reader_->lag() / channels_,
+                                             capacityFrames_});
   Napi::Float32Array out = Napi::Float32Array::New(env, static_cast<std::size_t>(want) * channels_);
   std::size_t got = 0;
   if (want > 0) got = reader_->read(out.Data(), out.ElementLength()).items;
@@ -44,18 +45,14 @@ Napi::Value TapWrap::Read(const Napi::CallbackInfo& info) {
 Napi::Value TapWrap::Stats(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);
+  o.Set("id", id_);
   if (!reader_) return o;
-  const std::uint64_t lag = reader_->lag();
-  o.Set("lagFrames", static_cast<double>(lag / channels_));
+  o.Set("lagFrames", static_cast<double>(reader_->lag() / channels_));
   o.Set("dropouts", static_cast<double>(reader_->dropouts()));
   o.Set("lostFrames", static_cast<double>(reader_->lostItems() / channels_));
   o.Set("readFrames", static_cast<double>(readFrames_));
   return o;
 }
-
-}  // namespace ringmix::addon
-
-namespace ringmix::addon {
 
 // Lets go of the reader and the engine at once, rather than whenever the GC collects this object
 // (the engine's rings are megabytes the GC does not see).

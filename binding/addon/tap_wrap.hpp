@@ -7,7 +7,8 @@
 #include <cstdint>
 #include <memory>
 
-#include "engine/engine.hpp"
+#include "engine/control/engine.hpp"
+#include "errors.hpp"
 #include "rt/spmc_ring.hpp"
 
 namespace ringmix::addon {
@@ -17,9 +18,15 @@ class TapWrap : public Napi::ObjectWrap<TapWrap> {
   static Napi::Function Define(Napi::Env env);
   explicit TapWrap(const Napi::CallbackInfo& info);
   // Called by MixerWrap::OpenTap on a freshly constructed TapWrap.
-  void attach(std::shared_ptr<engine::Engine> engine, std::size_t capacityFrames);
+  void attach(std::shared_ptr<engine::Engine> engine, std::size_t capacityFrames, std::uint32_t id);
 
  private:
+  using Method = Napi::Value (TapWrap::*)(const Napi::CallbackInfo&);
+  template <Method M>
+  Napi::Value guard(const Napi::CallbackInfo& info) {
+    return guarded(info.Env(), [&] { return (this->*M)(info); });
+  }
+
   Napi::Value Read(const Napi::CallbackInfo& info);
   Napi::Value Stats(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
@@ -27,7 +34,9 @@ class TapWrap : public Napi::ObjectWrap<TapWrap> {
   // Keeps the ring alive while this reader exists, even after the mixer is closed.
   std::shared_ptr<engine::Engine> engine_;
   std::unique_ptr<rt::SpmcRing<float>::Reader> reader_;
+  std::uint32_t id_ = 0;
   std::uint32_t channels_ = 2;
+  std::uint64_t capacityFrames_ = 0;
   std::uint64_t readFrames_ = 0;
 };
 

@@ -1,32 +1,28 @@
-// What crosses between the JS thread and the real-time thread: commands in, events out, and the
-// retired-input hand-back. All trivially copyable: nothing is constructed or destroyed in transit.
+// What crosses between the JS thread and the real-time side by queue: structural commands in,
+// events out. All trivially copyable: nothing is constructed or destroyed in transit. (Strip and
+// master parameters do not travel here: they are state, read from StripControls/MasterControls.)
 #pragma once
 
 #include <cstdint>
 
 namespace ringmix::engine {
 
-struct Input;
+struct InputRt;
 
 enum class CommandType : std::uint8_t {
-  AddInput,     // input: a fully built Input, owned by the real-time side from now on
-  RemoveInput,  // id: handed back through the retired queue, then freed on the JS thread
-  SetGainDb,
-  SetPan,
-  SetMuted,
-  SetSolo,
-  SetMasterGainDb,
+  AddInput,     // input: a fully built input, borrowed by the cycle until it is handed back
+  RemoveInput,  // id: handed back through the retired ring; the JS thread frees it after that
 };
 
 struct Command {
   CommandType type;
   std::uint32_t id;
-  double value;
-  Input* input;
+  InputRt* input;
 };
 
 enum class EventType : std::uint8_t {
-  Xrun,  // value: how late the cycle finished past its deadline, in microseconds
+  Xrun,  // value: how late the cycle finished past its deadline, in microseconds (0: unknown)
+  Skipped,  // value: cycles the clock skipped because it could not keep up (overload)
 };
 
 struct Event {

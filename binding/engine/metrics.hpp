@@ -22,6 +22,7 @@ struct MetricsFrame {
   std::uint64_t frames;  // mix frames produced since creation
   std::uint64_t cycles;
   std::uint64_t xruns;
+  std::uint64_t skippedCycles;  // cycles the clock dropped to get back on time (overload)
   double dspLoad;        // last cycle's processing time / period
   double cycleUsMean;    // since start
   double cycleUsMax;     // over the last ~second

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <vector>
 
-#include "engine/engine.hpp"
+#include "engine/control/engine.hpp"
 
 using namespace ringmix;
 

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/engine.hpp"
+#include "engine/control/engine.hpp"
 
 using namespace ringmix;
 
@@ -55,11 +55,11 @@ TEST_SUITE("engine-stress") {
     const std::uint64_t startPos = reader.position();
     const int rounds = kTsan ? 150 : 400;
     for (int i = 0; i < rounds; ++i) {
-      e.set(engine::CommandType::SetGainDb, ids[i % ids.size()], -(i % 30));
-      e.set(engine::CommandType::SetPan, ids[(i + 1) % ids.size()], ((i % 5) - 2) / 2.0);
-      e.set(engine::CommandType::SetMuted, ids[(i + 2) % ids.size()], i % 3 == 0);
-      e.set(engine::CommandType::SetSolo, ids[0], i % 11 == 0);
-      e.set(engine::CommandType::SetMasterGainDb, 0, -(i % 6));
+      e.setStrip(ids[i % ids.size()], engine::StripParam::GainDb, -(i % 30));
+      e.setStrip(ids[(i + 1) % ids.size()], engine::StripParam::Pan, ((i % 5) - 2) / 2.0);
+      e.setStrip(ids[(i + 2) % ids.size()], engine::StripParam::Muted, i % 3 == 0);
+      e.setStrip(ids[0], engine::StripParam::Solo, i % 11 == 0);
+      e.setMasterGainDb(-(i % 6));
       e.writeInput(pushId, pushData.data(), pushData.size());
       if (i % 40 == 10) ids.push_back(e.addInput(generator(engine::GeneratorKind::Impulses, 50.0 * i)));
       if (i % 40 == 30 && ids.size() > 2) {

@@ -1,5 +1,6 @@
 // The body of a capture device's callback: take the selected channels of the device's frames and
-// push them into the input's ring. Nothing else happens in a capture callback. Real-time code.
+// push them into the input's ring. Nothing else happens in a capture callback. Real-time code
+// (construction excepted).
 #pragma once
 
 #include <algorithm>
@@ -7,44 +8,51 @@
 #include <cstdint>
 #include <memory>
 
+#include "devices/stream.hpp"
 #include "rt/spsc_ring.hpp"
 
 namespace ringmix::engine {
 
-struct CaptureShared {
-  // Built on the JS thread before the stream starts.
-  CaptureShared(rt::SpscRing<float>& r, std::uint32_t deviceCh, std::uint32_t ch, const std::uint32_t* channelMap,
-                std::uint32_t maxFrames)
-      : ring(r), deviceChannels(deviceCh), channels(ch), scratchFrames(maxFrames),
-        scratch(new float[static_cast<std::size_t>(maxFrames) * ch]()) {
-    for (std::uint32_t c = 0; c < ch; ++c) map[c] = channelMap[c];
+class CaptureSink {
+ public:
+  // Control side, before the stream opens: takes the ring's producer end. `channelMap` holds the
+  // device channel of each kept channel (1 or 2 of them).
+  CaptureSink(rt::SpscRing<float>& ring, std::uint32_t channels, const std::uint32_t* channelMap, std::uint32_t maxFrames)
+      : sink_(ring.producer()), channels_(channels), scratchFrames_(maxFrames),
+        scratch_(new float[static_cast<std::size_t>(maxFrames) * channels]()) {
+    for (std::uint32_t c = 0; c < channels && c < 2; ++c) map_[c] = channelMap[c];
   }
 
-  rt::SpscRing<float>& ring;
-  const std::uint32_t deviceChannels;  // channels in each device frame
-  const std::uint32_t channels;        // channels kept (1 or 2)
-  std::uint32_t map[2] = {0, 1};       // device channel of each kept channel
-  const std::uint32_t scratchFrames;
-  std::unique_ptr<float[]> scratch;
+  std::uint64_t overflows() const noexcept { return overflows_.load(std::memory_order_relaxed); }
 
-  // Written by the callback, read by the JS thread.
-  std::atomic<std::uint64_t> callbacks{0};
-  std::atomic<std::uint64_t> overflows{0};  // the device's own input-overflow flags
+  // devices::StreamCallback.
+  static void onBuffers(void* self, const devices::StreamBuffers& b) noexcept {
+    static_cast<CaptureSink*>(self)->capture(b);
+  }
+
+ private:
+  void capture(const devices::StreamBuffers& b) noexcept {
+    if (b.inputOverflow) overflows_.store(overflows_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    const float* in = b.in;
+    std::uint32_t frames = b.frames;
+    while (frames > 0) {
+      const std::uint32_t n = std::min(frames, scratchFrames_);
+      float* out = scratch_.get();
+      for (std::uint32_t f = 0; f < n; ++f)
+        for (std::uint32_t c = 0; c < channels_; ++c)
+          out[f * channels_ + c] = in && map_[c] < b.inChannels ? in[f * b.inChannels + map_[c]] : 0.0f;
+      sink_.push(out, static_cast<std::size_t>(n) * channels_, channels_);  // overflow is counted by the ring
+      frames -= n;
+      if (in) in += static_cast<std::size_t>(n) * b.inChannels;
+    }
+  }
+
+  rt::SpscRing<float>::Producer sink_;
+  const std::uint32_t channels_;
+  std::uint32_t map_[2] = {0, 1};
+  const std::uint32_t scratchFrames_;
+  std::unique_ptr<float[]> scratch_;
+  std::atomic<std::uint64_t> overflows_{0};  // the device's own input-overflow flags
 };
-
-inline void captureInto(CaptureShared& s, const float* in, unsigned long frames, bool overflowFlag) noexcept {
-  s.callbacks.store(s.callbacks.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  if (overflowFlag) s.overflows.store(s.overflows.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  while (frames > 0) {
-    const auto n = static_cast<std::uint32_t>(std::min<unsigned long>(frames, s.scratchFrames));
-    float* out = s.scratch.get();
-    for (std::uint32_t f = 0; f < n; ++f)
-      for (std::uint32_t c = 0; c < s.channels; ++c)
-        out[f * s.channels + c] = in ? in[f * s.deviceChannels + s.map[c]] : 0.0f;
-    s.ring.push(out, static_cast<std::size_t>(n) * s.channels, s.channels);  // overflow is counted
-    frames -= n;
-    if (in) in += static_cast<std::size_t>(n) * s.deviceChannels;
-  }
-}
 
 }  // namespace ringmix::engine

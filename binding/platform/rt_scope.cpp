@@ -1,10 +1,10 @@
-#include "rt_hooks.hpp"
+#include "rt_scope.hpp"
 
 #include <dlfcn.h>
 
 #include <mutex>
 
-namespace ringmix::engine {
+namespace ringmix::platform {
 
 namespace {
 RtHooks g_hooks;
@@ -26,4 +26,4 @@ const RtHooks& initRtHooks() noexcept {
 
 const RtHooks& rtHooks() noexcept { return g_hooks; }
 
-}  // namespace ringmix::engine
+}  // namespace ringmix::platform

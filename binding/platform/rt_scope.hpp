@@ -3,7 +3,7 @@
 // marked threads). Without the guard the hooks resolve to nothing and cost a null check.
 #pragma once
 
-namespace ringmix::engine {
+namespace ringmix::platform {
 
 struct RtHooks {
   void (*enter)() = nullptr;
@@ -31,4 +31,4 @@ class RtScope {
   RtScope& operator=(const RtScope&) = delete;
 };
 
-}  // namespace ringmix::engine
+}  // namespace ringmix::platform

@@ -1,0 +1,128 @@
+#include "portaudio_library.hpp"
+
+#include <dlfcn.h>
+
+#include <cstdlib>
+
+#include "devices/device_errors.hpp"
+#include "devices/device_list.hpp"
+
+namespace ringmix::devices {
+
+namespace {
+
+constexpr const char* kInstallHint =
+    "install PortAudio (Debian/Ubuntu: apt-get install libportaudio2) to use audio devices";
+
+std::mutex g_lock;
+bool g_loaded = false;  // load() ran (under g_lock)
+std::string g_error;    // why PortAudio is unusable; empty when it loaded
+PortAudioApi g_api{};
+
+template <class Fn>
+bool resolve(void* lib, const char* name, Fn& out) {
+  out = reinterpret_cast<Fn>(dlsym(lib, name));
+  return out != nullptr;
+}
+
+void ignoreAlsaMessage(const char*, int, const char*, int, const char*, ...) {}
+void ignoreJackMessage(const char*) {}
+
+// ALSA and JACK print their probing failures (no sound card, no JACK server running) straight to
+// stderr while PortAudio enumerates devices. Those are not errors of ours: PortAudio reports real
+// failures through its return codes.
+void quietDrivers() {
+  if (void* alsa = dlopen("libasound.so.2", RTLD_NOW | RTLD_NOLOAD)) {
+    using Handler = void (*)(const char*, int, const char*, int, const char*, ...);
+    using SetHandler = int (*)(Handler);
+    if (auto set = reinterpret_cast<SetHandler>(dlsym(alsa, "snd_lib_error_set_handler"))) set(&ignoreAlsaMessage);
+    dlclose(alsa);
+  }
+  if (void* jack = dlopen("libjack.so.0", RTLD_NOW | RTLD_NOLOAD)) {
+    using SetFn = void (*)(void (*)(const char*));
+    for (const char* name : {"jack_set_error_function", "jack_set_info_function"})
+      if (auto set = reinterpret_cast<SetFn>(dlsym(jack, name))) set(&ignoreJackMessage);
+    dlclose(jack);
+  }
+}
+
+void load() {
+  g_loaded = true;
+  // RINGMIX_PORTAUDIO_LIBRARY names another build of PortAudio (or, in tests, a missing one).
+  const char* override = std::getenv("RINGMIX_PORTAUDIO_LIBRARY");
+  void* lib = nullptr;
+  for (const char* name : {override, "libportaudio.so.2", "libportaudio.so"}) {
+    if (name == nullptr) continue;
+    lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (lib || override) break;
+  }
+  if (!lib) {
+    const char* why = dlerror();
+    g_error = std::string("PortAudio could not be loaded (") + (why ? why : "not found") + "): " + kInstallHint;
+    return;
+  }
+  quietDrivers();
+  const bool ok = resolve(lib, "Pa_Initialize", g_api.Initialize) && resolve(lib, "Pa_Terminate", g_api.Terminate) &&
+                  resolve(lib, "Pa_GetErrorText", g_api.GetErrorText) &&
+                  resolve(lib, "Pa_GetHostApiCount", g_api.GetHostApiCount) &&
+                  resolve(lib, "Pa_GetHostApiInfo", g_api.GetHostApiInfo) &&
+                  resolve(lib, "Pa_HostApiTypeIdToHostApiIndex", g_api.HostApiTypeIdToHostApiIndex) &&
+                  resolve(lib, "Pa_GetDeviceCount", g_api.GetDeviceCount) &&
+                  resolve(lib, "Pa_GetDeviceInfo", g_api.GetDeviceInfo) &&
+                  resolve(lib, "Pa_GetDefaultInputDevice", g_api.GetDefaultInputDevice) &&
+                  resolve(lib, "Pa_GetDefaultOutputDevice", g_api.GetDefaultOutputDevice) &&
+                  resolve(lib, "Pa_OpenStream", g_api.OpenStream) && resolve(lib, "Pa_CloseStream", g_api.CloseStream) &&
+                  resolve(lib, "Pa_SetStreamFinishedCallback", g_api.SetStreamFinishedCallback) &&
+                  resolve(lib, "Pa_StartStream", g_api.StartStream) && resolve(lib, "Pa_AbortStream", g_api.AbortStream) &&
+                  resolve(lib, "Pa_GetStreamInfo", g_api.GetStreamInfo);
+  if (!ok) {
+    g_error = std::string("the PortAudio library found is incomplete: ") + kInstallHint;
+    return;
+  }
+  resolve(lib, "PaJack_SetClientName", g_api.JackSetClientName);  // optional
+  if (g_api.JackSetClientName) g_api.JackSetClientName("ringmix");
+  const PaError err = g_api.Initialize();
+  if (err != paNoError) {
+    g_error = std::string("PortAudio failed to initialise: ") + g_api.GetErrorText(err);
+    return;
+  }
+  // Kept initialised for the life of the process, except for explicit rescans: terminating would
+  // invalidate device indices that mixers in other workers hold.
+}
+
+}  // namespace
+
+std::unique_lock<std::mutex> lockPortAudio() { return std::unique_lock<std::mutex>(g_lock); }
+
+const PortAudioApi& portAudio() {
+  if (!g_loaded) load();
+  if (!g_error.empty()) throw NoBackendError(g_error);
+  return g_api;
+}
+
+int& openStreamCount() {
+  static int count = 0;
+  return count;
+}
+
+void PortAudioApi::check(PaError err, const std::string& what) const {
+  if (err < 0) throw DeviceError(what + ": " + GetErrorText(err));
+}
+
+bool backendAvailable() noexcept {
+  try {
+    auto lock = lockPortAudio();
+    portAudio();
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+std::string backendUnavailableReason() {
+  auto lock = lockPortAudio();
+  if (!g_loaded) load();
+  return g_error;
+}
+
+}  // namespace ringmix::devices

@@ -1,0 +1,217 @@
+// Engine: construction, the clocks, start/stop/advance, servicing and closing.
+#include "engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "devices/device_errors.hpp"
+#include "platform/clock.hpp"
+#include "platform/rt_scope.hpp"
+
+namespace ringmix::engine {
+
+namespace {
+// Priorities of ringmix's own clock threads (SCHED_FIFO). The virtual devices' host runs below the
+// master clock it feeds; under a device clock it runs just below that device's callback thread.
+constexpr int kClockPriority = 80;
+constexpr int kHostPriority = 70;
+// Structural commands that may wait beyond the queue's size (see CommandOutbox).
+constexpr std::size_t kOutboxLimit = 1u << 16;
+
+long double periodNs(const EngineConfig& c) { return 1e9L * c.periodFrames / c.sampleRate; }
+}  // namespace
+
+Engine::Engine(const EngineConfig& config, ClockMode mode, const DeviceClockSpec& clock)
+    : config_(config),
+      mode_(mode),
+      clockSpec_(clock),
+      commands_(config.commandQueueSize),
+      outbox_(commands_, kOutboxLimit),
+      // Every input the cycle can hand back before the JS thread next collects: all it holds,
+      // plus one per command it can drain meanwhile. So the cycle's push never fails.
+      retired_(config.commandQueueSize + kMaxInputs),
+      retiredIn_(retired_.producer()),
+      retiredOut_(retired_.consumer()),
+      events_(config.eventQueueSize),
+      output_(static_cast<std::size_t>(config.outputRingFrames) * config.channels),
+      cycle_(config, CycleLinks{commands_, retiredIn_, events_, output_, metrics_, master_}),
+      clock_(cycle_, config_),
+      host_(periodNs(config)) {
+  platform::initRtHooks();
+  MetricsFrame empty{};
+  for (auto& v : empty.masterPeakDb) v = -INFINITY;
+  for (auto& v : empty.masterRmsDb) v = -INFINITY;
+  metrics_.publish(empty);
+}
+
+Engine::~Engine() { close(); }
+
+bool Engine::cycleIdle() const noexcept {
+  if (mode_ == ClockMode::Simulated || !running_) return true;
+  // The output device driving the mix stopped calling back: nothing else would drain commands
+  // or hand back removed inputs. If it comes back, its callback finds the baton taken at worst
+  // once (a skipped buffer) and resumes.
+  return mode_ == ClockMode::Device && clockDown_;
+}
+
+void Engine::service() {
+  if (closed_) return;
+  outbox_.flush();
+  if (cycleIdle()) {
+    rt::BatonScope baton(cycle_.baton());
+    if (baton) {
+      platform::RtScope rt;  // the cycle's code runs on this thread now: the guard watches it
+      do {
+        cycle_.drainCommands();
+        outbox_.flush();
+      } while (commands_.sizeApprox() > 0);
+    }
+  }
+  collectRetired();
+  adoptClockPriority();
+}
+
+void Engine::send(const Command& c) {
+  if (!outbox_.send(c)) throw QueueFullError{};
+  service();
+}
+
+void Engine::collectRetired() {
+  InputRt* rt = nullptr;
+  while (retiredOut_.pop(&rt, 1) == 1) {
+    for (auto& in : retiring_)
+      if (&in->rt == rt) in->cycleReleased = true;
+  }
+  std::erase_if(retiring_, [&](const std::unique_ptr<Input>& in) {
+    return in->cycleReleased && (!in->onHost || host_.released(in->hostTicket));
+  });
+}
+
+void Engine::start() {
+  if (mode_ == ClockMode::Simulated || running_ || closed_) return;
+  service();
+  watchdog_.restart(platform::nowNs());
+  for (auto& [id, in] : inputs_) {
+    if (in->generator) in->generator->restart();
+    if (!in->stream || in->rt.sourceFailed.load()) continue;
+    try {
+      in->stream->start();
+    } catch (const devices::DeviceError&) {
+      in->rt.sourceFailed.store(true);  // its device is gone: reported as a deviceError, the rest runs
+    }
+  }
+  for (auto& [id, out] : outputs_) out.stream->start();
+  try {
+    if (mode_ == ClockMode::Device) {
+      host_.start(0);  // until the device's callback priority is known (adoptClockPriority)
+      hostPriority_ = -1;
+      openClockStream();
+      clock_.reset();
+      running_ = true;  // before the first callback can run
+      clockDown_ = false;
+      clockStream_->start();
+    } else {
+      host_.start(kHostPriority);
+      clockThread_.start(periodNs(config_), &MasterClock::onTick, &clock_, kClockPriority);
+      running_ = true;
+    }
+  } catch (...) {
+    stop();
+    throw;
+  }
+}
+
+// The output device's stream, opened with input channels too when duplex inputs need them.
+void Engine::openClockStream() {
+  std::uint32_t inChannels = 0;
+  for (auto& [id, in] : inputs_)
+    if (in->rt.duplex)
+      for (std::uint32_t c = 0; c < in->channels(); ++c) inChannels = std::max(inChannels, in->rt.duplexMap[c] + 1);
+  if (inChannels) inChannels = std::max(inChannels, std::min(2u, clockSpec_.deviceInputChannels));
+  devices::StreamConfig c;
+  c.device = clockSpec_.device;
+  c.sampleRate = config_.sampleRate;
+  c.outputChannels = static_cast<int>(config_.channels);
+  c.inputChannels = static_cast<int>(inChannels);
+  c.framesPerBuffer = config_.periodFrames;
+  c.label = clockSpec_.label;
+  clockStream_ = devices::openStream(c, &MasterClock::onBuffers, &clock_);
+}
+
+// Under a device clock, the virtual devices' host runs just below the device's callback thread
+// (at its first callback the stream records how its host scheduled it), never above it.
+void Engine::adoptClockPriority() {
+  if (mode_ != ClockMode::Device || !clockStream_ || !host_.running()) return;
+  const int p = clockStream_->callbackPriority();
+  if (p < 0 || p == hostPriority_) return;
+  host_.setPriority(p > 1 ? p - 1 : 0);
+  hostPriority_ = p;
+}
+
+void Engine::stopStreams(bool forGood) {
+  clockThread_.stop();
+  host_.stop();
+  if (clockStream_) {
+    // Closed, not just stopped: a later start() reopens it, which also recovers from a device
+    // that went away and came back.
+    clockStream_->stop();
+    clockStream_->detach();
+    if (forGood) clockStream_.reset();
+    else devices::retireStream(std::move(clockStream_));
+  }
+  for (auto& [id, in] : inputs_) {
+    if (!in->stream) continue;
+    in->stream->stop();
+    if (forGood) {
+      in->stream->detach();
+      in->stream.reset();
+    }
+  }
+  for (auto& [id, out] : outputs_) {
+    out.stream->stop();
+    if (forGood) {
+      out.stream->detach();
+      out.stream.reset();
+    }
+  }
+}
+
+void Engine::stop() {
+  if (closed_) return;
+  stopStreams(false);
+  running_ = false;
+  clockDown_ = false;
+  service();
+}
+
+void Engine::advance(std::uint64_t frames) {
+  service();
+  rt::BatonScope baton(cycle_.baton());  // always free: no clock runs a simulated cycle
+  platform::RtScope rt;  // the cycle runs on this thread now: the guard watches it like a real-time one
+  while (frames > 0) {
+    const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(frames, config_.periodFrames));
+    for (auto& [id, in] : inputs_)
+      if (in->generator) in->generator->advanceTo(simulatedFrames_ + n - in->startFrame, config_.periodFrames);
+    cycle_.run(n, 0);
+    simulatedFrames_ += n;
+    frames -= n;
+  }
+}
+
+void Engine::close() {
+  std::lock_guard<std::mutex> lock(closeLock_);
+  if (closed_) return;
+  // Nothing may run the cycle or touch an input's parts after this: the clock and host threads
+  // are joined, and every stream is detached (its callback can no longer reach its context) and
+  // closed, or abandoned if its server died. Then everything is freed: the JS thread owned it all.
+  stopStreams(true);
+  running_ = false;
+  closed_ = true;
+  for (auto& in : retiring_)
+    if (in->stream) in->stream->detach();
+  inputs_.clear();
+  retiring_.clear();
+  outputs_.clear();
+}
+
+}  // namespace ringmix::engine

@@ -1,0 +1,165 @@
+// Engine: building, changing, feeding and removing inputs.
+#include <algorithm>
+#include <cmath>
+
+#include "devices/device_errors.hpp"
+#include "engine.hpp"
+
+namespace ringmix::engine {
+
+namespace {
+
+std::uint32_t nextPow2(std::uint32_t f) {
+  std::uint32_t p = 1;
+  while (p < f) p <<= 1;
+  return p;
+}
+
+// Channels to open on a capture device: enough to include every selected one, and at least two
+// where the device has them, because a server asked for fewer channels than it has (PulseAudio,
+// for one) downmixes them, which would change the level of the channel we want.
+std::uint32_t openChannels(const devices::DeviceRef& ref, const std::vector<std::uint32_t>& channelMap) {
+  std::uint32_t n = *std::max_element(channelMap.begin(), channelMap.end()) + 1;
+  for (const auto& d : devices::deviceList(false).devices)
+    if (d.index == ref.index && d.name == ref.name) n = std::max<std::uint32_t>(n, std::min(2, d.maxInputChannels));
+  return n;
+}
+
+}  // namespace
+
+Input& Engine::input(std::uint32_t id) const {
+  auto it = inputs_.find(id);
+  if (it == inputs_.end()) throw NoSuchInputError{};
+  return *it->second;
+}
+
+std::uint32_t Engine::addInput(const InputSpec& spec) {
+  service();
+  if (inputs_.size() >= kMaxInputs) throw TooManyInputsError{};
+  if (outbox_.full()) throw QueueFullError{};
+  const std::uint32_t period = config_.periodFrames;
+  const bool generator = spec.kind == InputSpec::Kind::Generator;
+  const bool device = spec.kind == InputSpec::Kind::Device;
+  const std::uint32_t channels = generator ? config_.channels
+                                 : device  ? static_cast<std::uint32_t>(spec.deviceChannels.size())
+                                           : spec.channels;
+  const std::uint32_t rate = device && spec.deviceRate ? spec.deviceRate : config_.sampleRate;
+  // Jitter buffer: a device (virtual or real) delivers on its own clock, up to a period out of
+  // phase with the master, so the mix waits for two periods; a push input starts once a period is
+  // there. A device master clock may call back in bursts (a sound server delivering its buffer at
+  // once), so a virtual device then waits for four; a capture device's own buffering is added below.
+  const auto devicePeriod = static_cast<std::uint32_t>(std::ceil(static_cast<double>(period) * rate / config_.sampleRate));
+  const std::uint32_t prime = device                                    ? 2 * devicePeriod
+                              : generator && mode_ == ClockMode::Device  ? 4 * period
+                              : generator && mode_ == ClockMode::Virtual ? 2 * period
+                                                                         : period;
+  const std::uint32_t ringFrames = nextPow2(std::max(8 * devicePeriod, rate / 2));
+  const std::uint32_t id = nextInputId_;
+  auto in = std::make_unique<Input>(id, channels, ringFrames, spec.strip);
+  in->rt.primeFrames = prime;
+  in->rt.trimWhenFull = device || generator;
+  in->startFrame = simulatedFrames_;
+  // An input on the master clock's own device, added while stopped, at the mixer's rate: it
+  // becomes part of the clock's stream (duplex) and needs no buffering of its own.
+  const bool duplex = device && mode_ == ClockMode::Device && !running_ &&
+                      spec.device.index == clockSpec_.device.index && spec.device.name == clockSpec_.device.name &&
+                      rate == config_.sampleRate &&
+                      *std::max_element(spec.deviceChannels.begin(), spec.deviceChannels.end()) <
+                          clockSpec_.deviceInputChannels;
+  if (spec.kind == InputSpec::Kind::Push) {
+    in->push = in->ring.producer();
+  } else if (generator) {
+    in->generator = std::make_unique<VirtualSource>(spec.generator, spec.clockPpm, config_.sampleRate, channels, period,
+                                                    in->ring, 0x9E3779B97F4A7C15ull * id);
+  } else if (duplex) {
+    in->rt.duplex = true;
+    for (std::size_t c = 0; c < spec.deviceChannels.size() && c < 2; ++c) in->rt.duplexMap[c] = spec.deviceChannels[c];
+    in->rt.duplexFeed = in->ring.producer();
+    in->rt.primeFrames = 0;
+    in->rt.trimWhenFull = false;  // fed exactly what it is pulled
+  } else {
+    if (rate != config_.sampleRate) {
+      in->resampler = std::make_unique<Resampler>(channels, rate, config_.sampleRate);
+      in->rt.resampler = in->resampler.get();
+    }
+    in->deviceRate = rate;
+    in->capture = std::make_unique<CaptureSink>(in->ring, channels, spec.deviceChannels.data(),
+                                                std::max<std::uint32_t>(devicePeriod, 256));
+    devices::StreamConfig c;
+    c.device = spec.device;
+    c.sampleRate = rate;
+    c.inputChannels = static_cast<int>(openChannels(spec.device, spec.deviceChannels));
+    c.framesPerBuffer = devicePeriod;
+    c.label = spec.label;
+    in->stream = devices::openStream(c, &CaptureSink::onBuffers, in->capture.get());
+    // The device delivers in bursts up to its own latency: buffer that on top of a period.
+    const auto latencyFrames = static_cast<std::uint32_t>(std::ceil(in->stream->inputLatency() * rate));
+    in->rt.primeFrames = std::min(std::max(prime, latencyFrames + devicePeriod), ringFrames / 2);
+    if (running_) in->stream->start();
+  }
+  // Everything that can fail is done: hand it over.
+  if (in->generator && mode_ != ClockMode::Simulated) {
+    host_.attach(in->generator.get());
+    in->onHost = true;
+  }
+  ++nextInputId_;
+  Input* raw = in.get();
+  inputs_.emplace(id, std::move(in));
+  send(Command{CommandType::AddInput, id, &raw->rt});  // cannot fail: room was checked above
+  return id;
+}
+
+void Engine::removeInput(std::uint32_t id) {
+  service();
+  auto it = inputs_.find(id);
+  if (it == inputs_.end()) throw NoSuchInputError{};
+  if (outbox_.full()) throw QueueFullError{};  // before changing anything: the input stays
+  std::unique_ptr<Input> in = std::move(it->second);
+  inputs_.erase(it);
+  // Its producer lets go first: a capture callback can no longer reach it once detached (the
+  // stream itself is stopped and closed in the background), the host stops ticking it after a pass.
+  if (in->stream) {
+    in->stream->detach();
+    devices::retireStream(std::move(in->stream));
+  }
+  if (in->onHost) in->hostTicket = host_.detach(in->generator.get());
+  watchdog_.forget(StreamKind::Input, id);
+  retiring_.push_back(std::move(in));
+  send(Command{CommandType::RemoveInput, id, nullptr});
+}
+
+std::uint32_t Engine::inputChannels(std::uint32_t id) const { return input(id).channels(); }
+bool Engine::isPushInput(std::uint32_t id) const { return static_cast<bool>(input(id).push); }
+
+void Engine::setStrip(std::uint32_t id, StripParam param, double value) {
+  Input& in = input(id);
+  StripParams p = in.controls.load();
+  switch (param) {
+    case StripParam::GainDb: p.gainDb = value; break;
+    case StripParam::Pan: p.pan = value; break;
+    case StripParam::Muted: p.muted = value != 0; break;
+    case StripParam::Solo: p.solo = value != 0; break;
+  }
+  in.controls.store(p);
+  service();
+}
+
+void Engine::setMasterGainDb(double db) {
+  master_.setGainDb(db);
+  service();
+}
+
+std::size_t Engine::writeInput(std::uint32_t id, const float* data, std::size_t frames) {
+  Input& in = input(id);
+  if (!in.push) return 0;
+  const std::uint32_t ch = in.channels();
+  return in.push.tryPush(data, frames * ch, ch) / ch;
+}
+
+std::size_t Engine::inputWritableFrames(std::uint32_t id) {
+  Input& in = input(id);
+  if (!in.push) return 0;
+  return in.push.writeAvailable() / in.channels();
+}
+
+}  // namespace ringmix::engine

@@ -1,0 +1,55 @@
+// InputRt: the mix cycle's part of one input: the consumer end of its ring, its strip, meter and
+// counters. It lives inside the control side's Input (engine/control/input.hpp), which allocates
+// and frees it on the JS thread; the cycle borrows it between the AddInput command and handing it
+// back through the retired ring, and only the cycle touches its non-atomic members meanwhile.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "engine/realtime/channel_strip.hpp"
+#include "engine/realtime/meter.hpp"
+#include "engine/realtime/resampler.hpp"
+#include "engine/realtime/strip_controls.hpp"
+#include "rt/spsc_ring.hpp"
+
+namespace ringmix::engine {
+
+struct InputRt {
+  InputRt(std::uint32_t id_, std::uint32_t channels_, rt::SpscRing<float>& ring_, const StripControls& controls_)
+      : id(id_), channels(channels_), ring(ring_), source(ring_.consumer()), controls(controls_) {}
+
+  const std::uint32_t id;
+  const std::uint32_t channels;
+  const rt::SpscRing<float>& ring;       // for its fill and overflow counts
+  rt::SpscRing<float>::Consumer source;  // the only consumer of the ring
+
+  // Set before the input is handed to the cycle (control side), read-only afterwards.
+  // The mix starts (and restarts after an underrun) pulling only once this much is buffered.
+  std::uint32_t primeFrames = 0;
+  // Producers on their own clock (devices) are trimmed when their ring is nearly full; a JS push
+  // input fills its ring on purpose (backpressure) and never is.
+  bool trimWhenFull = false;
+  // Converts a capture device's rate to the mixer's inside the pull (null: same rate). Owned by
+  // the control side's Input; only the cycle calls process().
+  Resampler* resampler = nullptr;
+  // Duplex: the input's device is the master clock's device, opened as one stream with it; the
+  // cycle copies these channels of the callback's input buffer into the ring just before pulling.
+  bool duplex = false;
+  std::uint32_t duplexMap[2] = {0, 1};
+  rt::SpscRing<float>::Producer duplexFeed;  // duplex only: the cycle is the ring's producer too
+
+  // Written by the JS thread's device watchdog: the input's device failed, so it reads silence.
+  std::atomic<bool> sourceFailed{false};
+
+  // Mix-cycle state.
+  const StripControls& controls;
+  std::uint64_t controlsSeen = 0;
+  ChannelStrip strip;
+  WindowMeter meter;
+  std::uint64_t underruns = 0;
+  std::uint64_t trimmedFrames = 0;  // dropped to bring a (nearly) full ring back to primeFrames
+  bool primed = false;
+};
+
+}  // namespace ringmix::engine

@@ -1,0 +1,23 @@
+// The monotonic clock every timing in ringmix is measured on, and sleeping until a point on it.
+// Both are safe on real-time threads: reading the clock is a vDSO memory read, and sleeping until
+// a deadline is how a clock thread waits (its only blocking call, by design).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace ringmix::platform {
+
+// CLOCK_MONOTONIC in nanoseconds.
+std::int64_t nowNs() noexcept;
+// Sleeps until nowNs() >= deadlineNs (returns at once when it has passed).
+void sleepUntilNs(std::int64_t deadlineNs) noexcept;
+
+// Like sleepUntilNs, but returns early once `word` no longer holds `expected` and wakeWaiters(word)
+// has been called: how a clock thread sleeping for a long period (4096 frames at 8 kHz is half a
+// second) is stopped at once. No lock: a futex on Linux.
+void sleepUntilNsOrWoken(std::int64_t deadlineNs, const std::atomic<std::uint32_t>& word,
+                         std::uint32_t expected) noexcept;
+void wakeWaiters(std::atomic<std::uint32_t>& word) noexcept;
+
+}  // namespace ringmix::platform

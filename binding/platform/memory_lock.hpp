@@ -1,0 +1,16 @@
+// Keeps memory the real-time threads use resident: a page fault on an audio thread is a disk or
+// zeroing wait in the middle of a cycle. Best effort: without the privilege (CAP_IPC_LOCK or a
+// large enough RLIMIT_MEMLOCK) the lock fails quietly and the memory merely stays pre-faulted.
+// Control-side calls.
+#pragma once
+
+#include <cstddef>
+
+namespace ringmix::platform {
+
+// Touches every page of [data, data + bytes) (so it is backed now, not at first use on a
+// real-time thread) and tries to lock it in RAM. Returns whether the lock succeeded.
+bool lockMemory(const void* data, std::size_t bytes) noexcept;
+void unlockMemory(const void* data, std::size_t bytes) noexcept;
+
+}  // namespace ringmix::platform
