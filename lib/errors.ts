@@ -34,8 +34,12 @@ export type ArgumentErrorCode = 'ERR_INVALID_ARG_TYPE' | 'ERR_OUT_OF_RANGE' | 'E
 export type ArgumentError = (TypeError | RangeError) & { code: ArgumentErrorCode };
 
 /** @internal */
-export function typeError(message: string, code: ArgumentErrorCode = 'ERR_INVALID_ARG_TYPE'): ArgumentError {
-  return Object.assign(new TypeError(message), { code });
+export function typeError(
+  message: string,
+  code: ArgumentErrorCode = 'ERR_INVALID_ARG_TYPE',
+  options?: { cause?: unknown },
+): ArgumentError {
+  return Object.assign(new TypeError(message, options), { code });
 }
 
 /** @internal */
@@ -60,4 +64,16 @@ export function fromNative(err: unknown): unknown {
     return new RingmixError(code, (err as Error).message, { cause: err });
   }
   return err;
+}
+
+/**
+ * Runs a call into the addon, rethrowing its state errors as RingmixError (see fromNative).
+ * @internal
+ */
+export function callNative<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw fromNative(err);
+  }
 }
