@@ -17,6 +17,7 @@ export interface TapHost {
   dropout(tap: Tap, lostFrames: number): void;
 }
 
+/** A JS reader of the mix, from {@link Mixer.tap}. */
 export class Tap {
   /** Id in `metrics().consumers`. */
   readonly id: number;
@@ -93,7 +94,10 @@ export class Tap {
     return this.#stats().lostFrames;
   }
 
-  /** Stops reading; the readable (if any) ends. Idempotent. */
+  /**
+   * Stops reading; the readable (if any) ends. Idempotent, also after the mixer closed (which
+   * closes its taps), so that disposing a tap never throws.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
