@@ -24,7 +24,8 @@ const INPUT_KEYS = ['name', 'source', 'gainDb', 'pan', 'muted', 'solo'] as const
  * A real-time mixer. The mix runs on its own clock and never waits on JavaScript: property
  * setters and method calls send commands it applies on its next cycle, and metrics come back as
  * snapshots. Every method and setter throws RingmixError `ERR_CLOSED` after {@link Mixer.close}
- * (before looking at its arguments).
+ * (before looking at its arguments). Async-disposable: `await using mixer = new Mixer()` closes it
+ * at the end of the block.
  */
 export class Mixer extends EventEmitter<MixerEvents> {
   readonly sampleRate: number;
@@ -215,6 +216,11 @@ export class Mixer extends EventEmitter<MixerEvents> {
     this.#running = false;
     engine.close();
     this.#inputs.clear();
+  }
+
+  /** Closes the mixer: `await using mixer = new Mixer()`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   #engineOrThrow(): NativeMixer {

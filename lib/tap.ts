@@ -17,7 +17,10 @@ export interface TapHost {
   dropout(tap: Tap, lostFrames: number): void;
 }
 
-/** A JS reader of the mix, from {@link Mixer.tap}. */
+/**
+ * A JS reader of the mix, from {@link Mixer.tap}. Disposable: `using tap = mixer.tap()` closes it
+ * at the end of the block.
+ */
 export class Tap {
   /** Id in `metrics().consumers`. */
   readonly id: number;
@@ -104,6 +107,11 @@ export class Tap {
     this.#native.close();
     this.#readable?.push(null);
     this.#host.tapClosed(this);
+  }
+
+  /** Closes the tap: `using tap = mixer.tap()`. */
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   /** @internal */
