@@ -1,7 +1,7 @@
 /**
  * Audio devices (through PortAudio, loaded at run time): listing them and resolving selectors.
  */
-import { RingmixError, fromNative, rangeError, typeError } from './errors';
+import { RingmixError, callNative, rangeError, typeError } from './errors';
 import { native, type NativeDeviceInfo } from './native';
 import type { DeviceSelector } from './types';
 import { checkObject } from './validate';
@@ -10,11 +10,7 @@ import { checkObject } from './validate';
 export type DeviceInfo = NativeDeviceInfo;
 
 function nativeList(): { devices: NativeDeviceInfo[]; hostApis: string[] } {
-  try {
-    return native().listDevices();
-  } catch (err) {
-    throw fromNative(err);
-  }
+  return callNative(() => native().listDevices());
 }
 
 /**
@@ -38,7 +34,7 @@ export function checkSelector(value: unknown, name: string): DeviceSelector {
     return value;
   }
   if (typeof value === 'string') return value;
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+  if (typeof value === 'object' && value !== null) {
     const o = checkObject(value, name, ['name', 'hostApi']);
     if (typeof o.name !== 'string' || typeof o.hostApi !== 'string') {
       throw typeError(`${name} as an object needs { name: string, hostApi: string }`);

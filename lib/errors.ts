@@ -1,3 +1,5 @@
+import type { DeviceErrorEvent } from './types';
+
 /**
  * Stable error codes carried by {@link RingmixError}. Switch on `err.code`, never on messages.
  */
@@ -6,6 +8,7 @@ export type RingmixErrorCode =
   | 'ERR_DEVICE'
   | 'ERR_DEVICE_NOT_FOUND'
   | 'ERR_INPUT_REMOVED'
+  | 'ERR_INTERNAL'
   | 'ERR_NATIVE_LOAD'
   | 'ERR_NO_AUDIO_BACKEND'
   | 'ERR_QUEUE_FULL'
@@ -27,6 +30,29 @@ export class RingmixError extends Error {
   }
 }
 
+/**
+ * A device stream that failed while the mixer ran (it stopped, disappeared, or delivered nothing
+ * for 3 s): the payload of the mixer's `'deviceError'` event. Code `ERR_DEVICE`.
+ */
+export class DeviceError extends RingmixError implements DeviceErrorEvent {
+  declare readonly code: 'ERR_DEVICE';
+  /** Which stream: the clock's output device, an input, or an extra output. */
+  readonly kind: 'clock' | 'input' | 'output';
+  /** Input or output id (0 for the clock). */
+  readonly id: number;
+  /** The device's name. */
+  readonly device: string;
+
+  /** @internal */
+  constructor(kind: 'clock' | 'input' | 'output', id: number, device: string, message: string) {
+    super('ERR_DEVICE', message);
+    this.name = 'DeviceError';
+    this.kind = kind;
+    this.id = id;
+    this.device = device;
+  }
+}
+
 /** Codes on the `TypeError`s and `RangeError`s thrown for bad arguments. */
 export type ArgumentErrorCode = 'ERR_INVALID_ARG_TYPE' | 'ERR_OUT_OF_RANGE' | 'ERR_UNKNOWN_OPTION';
 
@@ -34,8 +60,12 @@ export type ArgumentErrorCode = 'ERR_INVALID_ARG_TYPE' | 'ERR_OUT_OF_RANGE' | 'E
 export type ArgumentError = (TypeError | RangeError) & { code: ArgumentErrorCode };
 
 /** @internal */
-export function typeError(message: string, code: ArgumentErrorCode = 'ERR_INVALID_ARG_TYPE'): ArgumentError {
-  return Object.assign(new TypeError(message), { code });
+export function typeError(
+  message: string,
+  code: ArgumentErrorCode = 'ERR_INVALID_ARG_TYPE',
+  options?: { cause?: unknown },
+): ArgumentError {
+  return Object.assign(new TypeError(message, options), { code });
 }
 
 /** @internal */
@@ -60,4 +90,33 @@ export function fromNative(err: unknown): unknown {
     return new RingmixError(code, (err as Error).message, { cause: err });
   }
   return err;
+}
+
+/**
+ * Runs a call into the addon, rethrowing its state errors as RingmixError (see fromNative).
+ * @internal
+ */
+export function callNative<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw fromNative(err);
+  }
+}
+
+/**
+ * Any failure as a coded RingmixError: for reports made outside a caller's stack (the mixer's
+ * polling timer), where an uncoded error would tell the listener nothing it can switch on.
+ * @internal
+ */
+export function asRingmixError(err: unknown, what: string): RingmixError {
+  const converted = fromNative(err);
+  if (converted instanceof RingmixError) return converted;
+  let detail = 'an unknown failure';
+  try {
+    detail = converted instanceof Error ? converted.message : String(converted);
+  } catch {
+    // A value that cannot be printed still gets reported, under the generic text.
+  }
+  return new RingmixError('ERR_INTERNAL', `${what}: ${detail}`, { cause: converted });
 }

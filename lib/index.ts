@@ -7,12 +7,13 @@
  */
 import { native, type BuildInfo } from './native';
 
-export { Mixer, Master, type MixerEvents } from './mixer';
+export { Mixer } from './mixer';
+export { Master } from './master';
 export { Input } from './input';
 export { Tap } from './tap';
 export { Output } from './output';
 export { listDevices, listHostApis, type DeviceInfo } from './devices';
-export { RingmixError, type RingmixErrorCode, type ArgumentError, type ArgumentErrorCode } from './errors';
+export { RingmixError, DeviceError, type RingmixErrorCode, type ArgumentError, type ArgumentErrorCode } from './errors';
 export type { BuildInfo } from './native';
 export type * from './types';
 

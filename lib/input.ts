@@ -2,9 +2,9 @@
  * One input of a mixer: its channel-strip settings and, for push sources, the way JS feeds it.
  */
 import { Writable } from 'node:stream';
-import { RingmixError, fromNative, rangeError, typeError } from './errors';
+import { RingmixError, callNative, rangeError, typeError } from './errors';
 import type { NativeMixer, StripParam } from './native';
-import { checkBoolean, checkNumber } from './validate';
+import { checkBoolean, checkFloat32Array, checkNumber } from './validate';
 
 /** What an Input needs from its mixer. @internal */
 export interface InputHost {
@@ -69,8 +69,9 @@ export class Input {
     return this.#gainDb;
   }
   set gainDb(value: number) {
+    const engine = this.#live();
     const v = checkGainDb(value, 'gainDb');
-    this.#send('gainDb', v);
+    this.#send(engine, 'gainDb', v);
     this.#gainDb = v;
   }
 
@@ -79,8 +80,9 @@ export class Input {
     return this.#pan;
   }
   set pan(value: number) {
+    const engine = this.#live();
     const v = checkNumber(value, 'pan', -1, 1);
-    this.#send('pan', v);
+    this.#send(engine, 'pan', v);
     this.#pan = v;
   }
 
@@ -88,8 +90,9 @@ export class Input {
     return this.#muted;
   }
   set muted(value: boolean) {
+    const engine = this.#live();
     const v = checkBoolean(value, 'muted');
-    this.#send('muted', v);
+    this.#send(engine, 'muted', v);
     this.#muted = v;
   }
 
@@ -98,8 +101,9 @@ export class Input {
     return this.#solo;
   }
   set solo(value: boolean) {
+    const engine = this.#live();
     const v = checkBoolean(value, 'solo');
-    this.#send('solo', v);
+    this.#send(engine, 'solo', v);
     this.#solo = v;
   }
 
@@ -113,10 +117,14 @@ export class Input {
     return this.#removed;
   }
 
-  /** Takes the input out of the mix (from the next cycle) and frees it. Idempotent. */
+  /**
+   * Takes the input out of the mix (from the next cycle) and frees it. Idempotent while the mixer
+   * is open; throws ERR_CLOSED once it is closed (closing freed every input).
+   */
   remove(): void {
+    const engine = this.#host.engine();
     if (this.#removed) return;
-    this.#host.engine().removeInput(this.id);
+    callNative(() => engine.removeInput(this.id));
     this.#removed = true;
     this.#host.inputRemoved(this);
   }
@@ -126,18 +134,20 @@ export class Input {
    * is yours to write again later (the ring is full: backpressure). Never blocks.
    */
   write(data: Float32Array): number {
+    const engine = this.#live();
     const channels = this.#requirePush('write');
-    if (!(data instanceof Float32Array)) throw typeError('data must be a Float32Array');
-    if (data.length % channels !== 0) {
-      throw rangeError(`data length must be a multiple of the input's channels (${channels}), got ${data.length}`);
+    const { array, length } = checkFloat32Array(data, 'data');
+    if (length % channels !== 0) {
+      throw rangeError(`data length must be a multiple of the input's channels (${channels}), got ${length}`);
     }
-    return this.#call((e) => e.write(this.id, data, channels));
+    return callNative(() => engine.write(this.id, array, channels));
   }
 
   /** Push inputs: frames that {@link Input.write} would accept right now. */
   writableFrames(): number {
+    const engine = this.#live();
     this.#requirePush('writableFrames');
-    return this.#call((e) => e.writable(this.id));
+    return callNative(() => engine.writable(this.id));
   }
 
   /**
@@ -146,6 +156,7 @@ export class Input {
    * it never loses audio.
    */
   writable(): Writable {
+    this.#live();
     const channels = this.#requirePush('writable');
     const frameBytes = 4 * channels;
     let carry = Buffer.alloc(0); // bytes of an incomplete frame from the previous chunk
@@ -161,7 +172,6 @@ export class Input {
         let offset = 0;
         const pump = (): void => {
           try {
-            if (this.#removed) throw new RingmixError('ERR_INPUT_REMOVED', `input ${this.id} was removed`);
             offset += this.write(samples.subarray(offset)) * channels;
           } catch (err) {
             callback(err as Error);
@@ -175,25 +185,25 @@ export class Input {
     });
   }
 
+  /**
+   * The engine, for a call on this input: state errors come before argument errors, so a call on
+   * a closed mixer (ERR_CLOSED) or a removed input (ERR_INPUT_REMOVED) says so whatever its
+   * arguments.
+   */
+  #live(): NativeMixer {
+    const engine = this.#host.engine();
+    if (this.#removed) throw new RingmixError('ERR_INPUT_REMOVED', `input ${this.id} was removed`);
+    return engine;
+  }
+
   #requirePush(method: string): 1 | 2 {
     if (this.#pushChannels === null) {
       throw typeError(`${method}() is only for push inputs (source: { push: { channels } })`);
     }
-    if (this.#removed) throw new RingmixError('ERR_INPUT_REMOVED', `input ${this.id} was removed`);
     return this.#pushChannels;
   }
 
-  #send(param: StripParam, value: number | boolean): void {
-    if (this.#removed) throw new RingmixError('ERR_INPUT_REMOVED', `input ${this.id} was removed`);
-    this.#call((e) => e.set(param, this.id, value));
-  }
-
-  #call<T>(fn: (engine: NativeMixer) => T): T {
-    const engine = this.#host.engine();
-    try {
-      return fn(engine);
-    } catch (err) {
-      throw fromNative(err);
-    }
+  #send(engine: NativeMixer, param: StripParam, value: number | boolean): void {
+    callNative(() => engine.set(param, this.id, value));
   }
 }

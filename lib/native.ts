@@ -167,6 +167,15 @@ export interface NativeAddon {
   Mixer: new (options: NativeMixerOptions) => NativeMixer;
 }
 
+/**
+ * `fields` as an object with no prototype, for every object handed to the addon. The addon reads
+ * options with [[Get]], which walks the prototype chain: on a plain object an option we leave out
+ * (the engine's own `rampMs`, say) would be read from a polluted `Object.prototype`.
+ */
+export function nativeRecord<T extends object>(fields: T): T {
+  return Object.assign(Object.create(null) as T, fields);
+}
+
 let cached: NativeAddon | undefined;
 
 /** The addon, loaded once per JS environment (main thread or worker). */

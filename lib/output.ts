@@ -2,15 +2,17 @@
  * An extra output: another device playing the mix (headphones on a second interface).
  */
 import type { DeviceInfo } from './devices';
-import { fromNative } from './errors';
+import { callNative } from './errors';
 import type { NativeMixer } from './native';
 
 /** @internal */
 export interface OutputHost {
+  /** The engine; throws ERR_CLOSED once the mixer is closed. */
   engine(): NativeMixer;
   outputRemoved(output: Output): void;
 }
 
+/** Another device playing the mix at its own clock, from {@link Mixer.addOutput}. */
 export class Output {
   /** Id in `metrics().consumers` (kind 'output'). */
   readonly id: number;
@@ -29,15 +31,14 @@ export class Output {
     this.sampleRate = sampleRate;
   }
 
-  /** Stops and closes the device stream. Idempotent. */
+  /**
+   * Stops and closes the device stream. Idempotent while the mixer is open; throws ERR_CLOSED once
+   * it is closed (closing stopped every output).
+   */
   remove(): void {
-    if (this.#removed) return;
     const engine = this.#host.engine();
-    try {
-      engine.removeOutput(this.id);
-    } catch (err) {
-      throw fromNative(err);
-    }
+    if (this.#removed) return;
+    callNative(() => engine.removeOutput(this.id));
     this.#removed = true;
     this.#host.outputRemoved(this);
   }

@@ -17,6 +17,10 @@ export interface TapHost {
   dropout(tap: Tap, lostFrames: number): void;
 }
 
+/**
+ * A JS reader of the mix, from {@link Mixer.tap}. Disposable: `using tap = mixer.tap()` closes it
+ * at the end of the block.
+ */
 export class Tap {
   /** Id in `metrics().consumers`. */
   readonly id: number;
@@ -93,13 +97,21 @@ export class Tap {
     return this.#stats().lostFrames;
   }
 
-  /** Stops reading; the readable (if any) ends. Idempotent. */
+  /**
+   * Stops reading; the readable (if any) ends. Idempotent, also after the mixer closed (which
+   * closes its taps), so that disposing a tap never throws.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#native.close();
     this.#readable?.push(null);
     this.#host.tapClosed(this);
+  }
+
+  /** Closes the tap: `using tap = mixer.tap()`. */
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   /** @internal */

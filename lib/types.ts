@@ -1,6 +1,7 @@
 /**
  * Public option and result types.
  */
+import type { DeviceError, RingmixError } from './errors';
 
 /** Which audio device: its index, its exact name, `'default'`, or a name within a host API. */
 export type DeviceSelector = number | string | { name: string; hostApi: string };
@@ -162,15 +163,18 @@ export interface XrunEvent {
   overUs: number;
 }
 
-/** Payload of the `'deviceError'` event: an Error with code 'ERR_DEVICE' and where it happened. */
-export interface DeviceErrorEvent extends Error {
-  code: 'ERR_DEVICE';
+/**
+ * Payload of the `'deviceError'` event: a {@link DeviceError}, which is a `RingmixError` with code
+ * `'ERR_DEVICE'` that also says where it happened.
+ */
+export interface DeviceErrorEvent extends RingmixError {
+  readonly code: 'ERR_DEVICE';
   /** Which stream: the clock's output device, an input, or an extra output. */
-  kind: 'clock' | 'input' | 'output';
+  readonly kind: 'clock' | 'input' | 'output';
   /** Input or output id (0 for the clock). */
-  id: number;
+  readonly id: number;
   /** The device's name. */
-  device: string;
+  readonly device: string;
 }
 
 /** Payload of the `'dropout'` event. */
@@ -179,4 +183,27 @@ export interface DropoutEvent {
   kind: 'tap';
   /** Frames lost in this dropout. */
   lostFrames: number;
+}
+
+/** Events of a {@link Mixer}. */
+export interface MixerEvents {
+  /** A metrics snapshot, every `metricsIntervalMs` while anyone listens. */
+  metrics: [Metrics];
+  /** A cycle finished after its deadline. */
+  xrun: [XrunEvent];
+  /** A tap fell behind and skipped ahead (reported by its next read). */
+  dropout: [DropoutEvent];
+  /** A device stream failed; everything else keeps running. */
+  deviceError: [DeviceError];
+  /**
+   * The mixer's own polling timer (metrics, events, device failures) failed: a coded
+   * RingmixError (`ERR_INTERNAL` when the failure had no code of its own). The timer never
+   * throws: with no `'error'` listener the failure is reported once with `process.emitWarning`
+   * instead, because an unhandled `'error'` event would crash the host process. Polling goes on.
+   *
+   * An exception thrown by one of your own listeners (of any event) is not caught: it propagates
+   * from the timer as from any `emit` (an uncaught exception, unless you handle those), after the
+   * other events of that poll were delivered; later polls still run.
+   */
+  error: [RingmixError];
 }

@@ -1,20 +1,76 @@
 /**
- * Argument checks shared by the public API. Every message names the option and what it accepts.
+ * Argument checks shared by the public API. Every message names the option and what it accepts,
+ * and every failure is a coded TypeError or RangeError, whatever the value does when touched
+ * (Proxies, throwing getters, revoked Proxies, look-alike typed arrays).
  * @internal
  */
+import { types } from 'node:util';
 import { rangeError, typeError } from './errors';
 
-/** Rejects anything that is not a plain object, and keys the caller does not know. */
-export function checkObject(value: unknown, what: string, allowed: readonly string[]): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw typeError(`${what} must be an object`);
+/** The validated own options of an object: a null-prototype copy, each key read once. */
+export type Options<K extends string> = { readonly [P in K]?: unknown };
+
+/**
+ * Runs `fn`, which touches a caller's value (a Proxy trap or getter may run), turning whatever it
+ * throws into a coded TypeError with the original as `cause`.
+ */
+function touch<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (cause) {
+    throw typeError(`${what} could not be read: reading it threw (see the error's cause)`, 'ERR_INVALID_ARG_TYPE', {
+      cause,
+    });
   }
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) {
-      throw typeError(`${what}: unknown option '${key}' (accepted: ${allowed.join(', ')})`, 'ERR_UNKNOWN_OPTION');
-    }
+}
+
+/**
+ * Accepts only a plain object (its prototype is `Object.prototype` of any realm, or null) whose own
+ * enumerable keys are all in `allowed`, and returns a null-prototype copy of the allowed own keys.
+ * Inherited properties are never read, so a polluted `Object.prototype` cannot supply options;
+ * each key is read exactly once, so a getter or Proxy cannot change a value after it was checked.
+ */
+export function checkObject<const K extends string>(value: unknown, what: string, allowed: readonly K[]): Options<K> {
+  if (typeof value !== 'object' || value === null) throw typeError(`${what} must be an object, got ${describe(value)}`);
+  const obj = value;
+  const plain = touch(what, () => {
+    if (Array.isArray(obj)) return false;
+    const proto: unknown = Object.getPrototypeOf(obj);
+    return proto === null || Object.getPrototypeOf(proto) === null;
+  });
+  if (!plain) throw typeError(`${what} must be a plain object ({ ... }), got ${describe(value)}`);
+  const keys = touch(what, () => Reflect.ownKeys(obj));
+  for (const key of keys) {
+    if (typeof key === 'string' && (allowed as readonly string[]).includes(key)) continue;
+    // Non-enumerable own properties are not options anyone passed (a class's hidden state).
+    if (!touch(what, () => Object.prototype.propertyIsEnumerable.call(obj, key))) continue;
+    const name = typeof key === 'symbol' ? key.toString() : `'${key}'`;
+    throw typeError(`${what}: unknown option ${name} (accepted: ${allowed.join(', ')})`, 'ERR_UNKNOWN_OPTION');
   }
-  return value as Record<string, unknown>;
+  const copy = Object.create(null) as Record<K, unknown>;
+  for (const key of allowed) {
+    if (keys.includes(key)) copy[key] = touch(`${what}.${key}`, () => (obj as Record<string, unknown>)[key]);
+  }
+  return copy;
+}
+
+/**
+ * An array of `minLength`–`maxLength` elements, copied: the length and each own element read once
+ * (holes read as undefined, never from a polluted prototype).
+ */
+export function checkArray(value: unknown, name: string, minLength: number, maxLength: number): unknown[] {
+  if (!touch(name, () => Array.isArray(value))) throw typeError(`${name} must be an array, got ${describe(value)}`);
+  const array = value as unknown[];
+  const length = touch(`${name}.length`, () => array.length);
+  if (typeof length !== 'number' || !Number.isInteger(length) || length < minLength || length > maxLength) {
+    const count = minLength === maxLength ? `${minLength}` : `${minLength} to ${maxLength}`;
+    throw rangeError(`${name} takes ${count} element(s), got ${describe(length)}`);
+  }
+  const copy: unknown[] = [];
+  for (let i = 0; i < length; i++) {
+    copy.push(touch(`${name}[${i}]`, () => (Object.prototype.hasOwnProperty.call(array, i) ? array[i] : undefined)));
+  }
+  return copy;
 }
 
 /** A finite number in [min, max]; `-Infinity` too when allowMinusInfinity. */
@@ -59,10 +115,59 @@ export function checkOneOf<T extends string | number>(value: unknown, name: stri
   return value as T;
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'undefined') return String(value);
-  return `a ${typeof value}`;
+// The typed-array accessors themselves, so that a `length` or `buffer` shadowed on an instance
+// cannot make the checks below see a different array than the addon does (it reads the slots).
+const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const slotLength = Object.getOwnPropertyDescriptor(typedArrayPrototype, 'length')!.get as (this: unknown) => number;
+const slotBuffer = Object.getOwnPropertyDescriptor(typedArrayPrototype, 'buffer')!.get as (
+  this: unknown,
+) => ArrayBufferLike;
+const slotTag = Object.getOwnPropertyDescriptor(typedArrayPrototype, Symbol.toStringTag)!.get as (this: unknown) => string;
+
+/**
+ * A real Float32Array (checked by its internal slot: look-alikes built on its prototype, and
+ * Proxies, are refused) whose buffer is not detached; returns it with its length in samples.
+ */
+export function checkFloat32Array(value: unknown, name: string): { array: Float32Array; length: number } {
+  if (!types.isFloat32Array(value)) throw typeError(`${name} must be a Float32Array, got ${describe(value)}`);
+  const length = slotLength.call(value);
+  if (length === 0 && isDetached(slotBuffer.call(value))) {
+    throw typeError(`${name}'s ArrayBuffer is detached (it was transferred)`);
+  }
+  return { array: value, length };
+}
+
+function isDetached(buffer: ArrayBufferLike): boolean {
+  try {
+    new Uint8Array(buffer, 0, 0); // throws only on a detached buffer
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** A short, safe description of any value for messages (never throws, never runs user code). */
+export function describe(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return value.length > 40 ? `'${value.slice(0, 40)}…' (${value.length} characters)` : `'${value}'`;
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+      return String(value);
+    case 'bigint':
+      return `${value}n`;
+    case 'symbol':
+      return 'a symbol';
+    case 'function':
+      return 'a function';
+    default:
+      if (value === null) return 'null';
+      if (types.isProxy(value)) return 'a Proxy';
+      if (Array.isArray(value)) return 'an array';
+      if (types.isTypedArray(value)) return `a ${slotTag.call(value)}`;
+      if (types.isDataView(value)) return 'a DataView';
+      if (types.isAnyArrayBuffer(value)) return 'an ArrayBuffer';
+      return 'an object';
+  }
 }

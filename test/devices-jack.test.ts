@@ -187,7 +187,7 @@ describe('JACK', () => {
   // process from rescanning devices for the test files after this one.
   it('a JACK server that goes away raises deviceError; the input reads silence, the rest runs on', async () => {
     const script = `
-      const { Mixer } = require(${JSON.stringify(path.join(__dirname, '..'))});
+      const { Mixer, DeviceError, RingmixError } = require(${JSON.stringify(path.join(__dirname, '..'))});
       const mixer = new Mixer({ sampleRate: 48000, periodFrames: 256 }); // virtual clock
       mixer.addInput({ source: { generator: 'sine', frequency: 500, levelDb: -6 } });
       const capture = mixer.addInput({ source: { device: { name: 'system', hostApi: ${JSON.stringify(JACK)} }, channels: [0, 1] } });
@@ -206,7 +206,8 @@ describe('JACK', () => {
           const after = tap.read();
           let peak = 0;
           for (let i = 0; i < after.length; i += 2) peak = Math.max(peak, Math.abs(after[i]));
-          const result = { error: { code: e.code, kind: e.kind, id: e.id, device: e.device, message: e.message },
+          const result = { error: { code: e.code, kind: e.kind, id: e.id, device: e.device, message: e.message, name: e.name,
+              isDeviceError: e instanceof DeviceError, isRingmixError: e instanceof RingmixError },
             captureId: capture.id, failed: status().device.failed, framesAtError,
             framesAfter: mixer.metrics().frames, tapFrames: after.length / 2, peakDb: 20 * Math.log10(peak) };
           await mixer.close();
@@ -224,6 +225,7 @@ describe('JACK', () => {
     expect(code).toBe(0);
     const r = JSON.parse(out.slice(out.indexOf('{')));
     expect(r.error).toMatchObject({ code: 'ERR_DEVICE', kind: 'input', id: r.captureId, device: 'system' });
+    expect(r.error).toMatchObject({ name: 'DeviceError', isDeviceError: true, isRingmixError: true });
     expect(r.error.message).toMatch(/input \d+ \('system'\)/);
     expect(r.failed).toBe(true);
     // The generator and the mix ran on: half a second more of mix, at the generator's level.

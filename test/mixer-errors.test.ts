@@ -30,6 +30,57 @@ describe('Mixer options', () => {
     expect(() => new Mixer(options as never)).toThrow(error);
   });
 
+  it('values that misbehave when read are refused with a code, the original as cause', () => {
+    const thrown = new Error('getter');
+    let err: unknown;
+    try {
+      new Mixer({
+        get sampleRate(): number {
+          throw thrown;
+        },
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toEqual(typeErr(/Mixer options.sampleRate could not be read/));
+    expect((err as Error).cause).toBe(thrown);
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    expect(() => new Mixer(revoked.proxy)).toThrow(typeErr(/could not be read/));
+    const noKeys = new Proxy({}, { ownKeys: () => { throw new Error('trap'); } });
+    expect(() => new Mixer(noKeys)).toThrow(typeErr(/could not be read/));
+    expect(() => new Mixer(new Proxy({ sampleRate: NaN }, {}))).toThrow(rangeErr(/sampleRate/));
+  });
+
+  it('only plain objects are options: inherited defaults would be silently ignored', () => {
+    class Options {
+      sampleRate = 44100;
+    }
+    expect(() => new Mixer(new Options() as never)).toThrow(typeErr(/plain object/));
+    expect(() => new Mixer(Object.create({ sampleRate: 44100 }))).toThrow(typeErr(/plain object/));
+    expect(() => new Mixer(new Date() as never)).toThrow(typeErr(/plain object/));
+    const bare = Object.assign(Object.create(null), { clock: 'simulated' });
+    const mixer = new Mixer(bare);
+    expect(mixer.clock).toBe('simulated');
+    void mixer.close();
+  });
+
+  it('each option is read once: a getter cannot change a value after it was checked', async () => {
+    let reads = 0;
+    const mixer = new Mixer({
+      clock: 'simulated',
+      get periodFrames(): number {
+        return reads++ === 0 ? 128 : NaN;
+      },
+    });
+    expect(reads).toBe(1);
+    expect(mixer.periodFrames).toBe(128);
+    mixer.tap();
+    mixer.advance(128);
+    expect(mixer.metrics().cycles).toBe(1);
+    await mixer.close();
+  });
+
   it('device selectors are type-checked before any device is looked up', () => {
     expect(() => new Mixer({ clock: { output: 1.5 } })).toThrow(rangeErr(/index/));
     expect(() => new Mixer({ clock: { output: { name: 1 } } as never })).toThrow(typeErr(/name: string, hostApi: string/));
@@ -61,6 +112,10 @@ describe('inputs, taps and calls', () => {
     [{ source: { push: { channels: 3 } } }, rangeErr(/channels/)],
     [{ source: { push: {} } }, typeErr(/channels/)],
     [{ source: { push: { channels: 1, sampleRate: 44100 } } }, rangeErr(/sampleRate/)],
+    [{ source: { generator: 'sine', push: { channels: 1 } } }, typeErr(/only one of generator, device, push/)],
+    [{ source: { push: { channels: 1 }, frequency: 440 } }, typeErr(/unknown option 'frequency' for a push source/)],
+    [{ source: { device: 'default', channels: [0.5] } }, rangeErr(/channels\[0\]/)],
+    [{ source: { device: 'default', channels: [0, 1, 2] } }, rangeErr(/source.channels takes 1 to 2/)],
     [{ source: { generator: 'sine' }, gainDb: Infinity }, rangeErr(/gainDb/)],
     [{ source: { generator: 'sine' }, gainDb: 25 }, rangeErr(/gainDb/)],
     [{ source: { generator: 'sine' }, pan: 1.01 }, rangeErr(/pan/)],
@@ -96,8 +151,16 @@ describe('inputs, taps and calls', () => {
     const push = mixer.addInput({ source: { push: { channels: 2 } } });
     expect(() => push.write(new Float64Array(2) as never)).toThrow(typeErr(/Float32Array/));
     expect(() => push.write(new Float32Array(3))).toThrow(rangeErr(/multiple of the input's channels/));
+    // Look-alikes pass `instanceof` but are not Float32Arrays: refused by the internal slot.
+    expect(() => push.write(Object.create(Float32Array.prototype))).toThrow(typeErr(/Float32Array/));
+    expect(() => push.write(new Proxy(new Float32Array(2), {}))).toThrow(typeErr(/Float32Array, got a Proxy/));
+    expect(() => push.write(new DataView(new ArrayBuffer(8)) as never)).toThrow(typeErr(/got a DataView/));
+    const detached = new Float32Array(2);
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    expect(() => push.write(detached)).toThrow(typeErr(/detached/));
     push.remove();
     expect(() => push.write(new Float32Array(2))).toThrow(stateErr('ERR_INPUT_REMOVED'));
+    expect(() => push.writable()).toThrow(stateErr('ERR_INPUT_REMOVED'));
     expect(() => (push.gainDb = 0)).toThrow(stateErr('ERR_INPUT_REMOVED'));
     push.remove(); // idempotent
   });
@@ -154,10 +217,37 @@ describe('after close()', () => {
     expect(() => (input.gainDb = -1)).toThrow(closed);
     expect(() => input.remove()).toThrow(closed);
     expect(() => tap.read()).toThrow(closed);
+    tap.close(); // idempotent: the mixer closed it
     try {
       mixer.metrics();
     } catch (err) {
       expect(err).toBeInstanceOf(RingmixError);
     }
+  });
+
+  it('state comes before arguments: ERR_CLOSED whatever the call passes', async () => {
+    const mixer = new Mixer({ clock: 'simulated' });
+    const push = mixer.addInput({ source: { push: { channels: 2 } } });
+    const gen = mixer.addInput({ source: { generator: 'sine' } });
+    const removed = mixer.addInput({ source: { push: { channels: 1 } } });
+    removed.remove();
+    await mixer.close();
+    const closed = stateErr('ERR_CLOSED');
+    expect(() => push.writable()).toThrow(closed);
+    expect(() => push.writableFrames()).toThrow(closed);
+    expect(() => push.write('nope' as never)).toThrow(closed);
+    expect(() => gen.write(new Float32Array(2))).toThrow(closed);
+    expect(() => (push.pan = NaN)).toThrow(closed);
+    expect(() => (push.muted = 'x' as never)).toThrow(closed);
+    expect(() => (push.solo = 1 as never)).toThrow(closed);
+    expect(() => (gen.gainDb = 100)).toThrow(closed);
+    expect(() => (mixer.master.gainDb = NaN)).toThrow(closed);
+    expect(() => removed.remove()).toThrow(closed);
+    expect(() => removed.write(new Float32Array(1))).toThrow(closed);
+    expect(() => mixer.addInput(null as never)).toThrow(closed);
+    expect(() => mixer.tap({ capacityFrames: -1 })).toThrow(closed);
+    expect(() => mixer.addOutput(5 as never)).toThrow(closed);
+    expect(() => mixer.advance(NaN)).toThrow(closed);
+    expect(() => mixer.start()).toThrow(closed);
   });
 });

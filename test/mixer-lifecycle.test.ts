@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Mixer } from '..';
+import { Mixer, type Tap } from '..';
 import { runNode } from './helpers/child';
 
 const root = path.join(__dirname, '..');
@@ -80,5 +80,38 @@ describe('lifecycle', () => {
     const { code, out } = await runNode(script);
     expect(code).toBe(0);
     expect(out.trim()).toBe('frames true');
+  });
+});
+
+describe('explicit resource management', () => {
+  it('`await using` closes the mixer and `using` closes a tap at the end of their block', async () => {
+    let mixer: Mixer | undefined;
+    let tap: Tap | undefined;
+    {
+      await using m = new Mixer({ clock: 'simulated' });
+      m.addInput({ source: { generator: 'sine' } });
+      using t = m.tap();
+      m.advance(512);
+      expect(t.read()).toHaveLength(1024);
+      mixer = m;
+      tap = t;
+    }
+    expect(mixer.closed).toBe(true);
+    expect(() => mixer!.metrics()).toThrow(expect.objectContaining({ code: 'ERR_CLOSED' }));
+    expect(() => tap!.read()).toThrow(expect.objectContaining({ code: 'ERR_CLOSED' }));
+  });
+
+  it('a block left by an exception still closes the mixer; disposing after close() is harmless', async () => {
+    let mixer: Mixer | undefined;
+    const body = async () => {
+      await using m = new Mixer({ clock: 'simulated' });
+      using t = m.tap();
+      mixer = m;
+      await m.close(); // the tap is closed with it: its disposal must not throw
+      void t;
+      throw new Error('left early');
+    };
+    await expect(body()).rejects.toThrow('left early');
+    expect(mixer!.closed).toBe(true);
   });
 });
