@@ -1,30 +1,53 @@
 /**
  * Audio devices (through PortAudio, loaded at run time): listing them and resolving selectors.
  */
-import { RingmixError, callNative, rangeError, typeError } from './errors';
-import { native, type NativeDeviceInfo } from './native';
+import { RingmixError, callNative, callNativeAsync, rangeError, typeError } from './errors';
+import { native, type NativeDeviceInfo, type NativeDeviceList } from './native';
 import type { DeviceSelector } from './types';
-import { checkObject } from './validate';
+import { checkBoolean, checkObject } from './validate';
 
 /** An audio device as PortAudio reports it. */
 export type DeviceInfo = NativeDeviceInfo;
 
-function nativeList(): { devices: NativeDeviceInfo[]; hostApis: string[] } {
-  return callNative(() => native().listDevices());
+/** Options of {@link listDevices} and {@link listHostApis}. */
+export interface ListDevicesOptions {
+  /**
+   * Re-scan the system first (PortAudio sees devices and audio servers only when it initialises).
+   * Blocking: from a tenth of a second to seconds; {@link rescanDevices} does it off the event
+   * loop. A rescan happens only while no stream is open in the process (it would invalidate
+   * them); otherwise the cached list is returned. Default false.
+   */
+  rescan?: boolean;
+}
+
+function nativeList(options: ListDevicesOptions | undefined): NativeDeviceList {
+  const o = checkObject(options ?? {}, 'listDevices options', ['rescan']);
+  const rescan = o.rescan === undefined ? false : checkBoolean(o.rescan, 'rescan');
+  return callNative(() => native().listDevices(rescan));
 }
 
 /**
- * The audio devices on this machine. Rescans each time no stream is open, so devices (and audio
- * servers such as JACK) that appeared or went away are reflected. Throws RingmixError
+ * The audio devices on this machine. The list is read once (on first use, which initialises
+ * PortAudio) and cached: devices or audio servers (such as JACK) that appear or go away later show
+ * up after a rescan (`{ rescan: true }`, or {@link rescanDevices}). Throws RingmixError
  * `ERR_NO_AUDIO_BACKEND`, naming what to install, when PortAudio is not available.
  */
-export function listDevices(): DeviceInfo[] {
-  return nativeList().devices;
+export function listDevices(options?: ListDevicesOptions): DeviceInfo[] {
+  return nativeList(options).devices;
 }
 
 /** The host APIs PortAudio found ('ALSA', 'JACK Audio Connection Kit', ...). */
-export function listHostApis(): string[] {
-  return nativeList().hostApis;
+export function listHostApis(options?: ListDevicesOptions): string[] {
+  return nativeList(options).hostApis;
+}
+
+/**
+ * Re-scans the system on a worker thread (the event loop keeps running) and resolves with the
+ * fresh device list, which later {@link listDevices} calls return. As with `{ rescan: true }`, the
+ * cached list is kept while any stream is open in the process.
+ */
+export async function rescanDevices(): Promise<DeviceInfo[]> {
+  return (await callNativeAsync(() => native().rescanDevices())).devices;
 }
 
 /** @internal */
@@ -45,12 +68,21 @@ export function checkSelector(value: unknown, name: string): DeviceSelector {
 }
 
 /**
- * Finds the device a selector means, for input or output. Errors say which selector failed and
- * list what exists.
+ * Finds the device a selector means, for input or output, in the cached list; a selector that
+ * names nothing there gets one rescan (a device or server that appeared since). Errors say which
+ * selector failed and list what exists.
  * @internal
  */
 export function resolveDevice(selector: DeviceSelector, direction: 'input' | 'output'): DeviceInfo {
-  const devices = listDevices();
+  return findDevice(listDevices(), selector, direction) ?? findDevice(listDevices({ rescan: true }), selector, direction, true)!;
+}
+
+function findDevice(
+  devices: DeviceInfo[],
+  selector: DeviceSelector,
+  direction: 'input' | 'output',
+  orThrow = false,
+): DeviceInfo | undefined {
   const usable = devices.filter((d) => (direction === 'input' ? d.maxInputChannels : d.maxOutputChannels) > 0);
   let found: DeviceInfo | undefined;
   if (selector === 'default') {
@@ -62,14 +94,13 @@ export function resolveDevice(selector: DeviceSelector, direction: 'input' | 'ou
   } else {
     found = usable.find((d) => d.name === selector.name && d.hostApi === selector.hostApi);
   }
+  const channels = found ? (direction === 'input' ? found.maxInputChannels : found.maxOutputChannels) : 0;
+  if (channels > 0) return found;
+  if (!orThrow) return undefined;
   const describe = JSON.stringify(selector);
   const list = usable.map((d) => `${d.index}: '${d.name}' (${d.hostApi})`).join(', ') || 'none';
   if (!found) {
     throw new RingmixError('ERR_DEVICE_NOT_FOUND', `no ${direction} device matches ${describe}; ${direction} devices: ${list}`);
   }
-  const channels = direction === 'input' ? found.maxInputChannels : found.maxOutputChannels;
-  if (channels === 0) {
-    throw new RingmixError('ERR_DEVICE_NOT_FOUND', `device ${describe} ('${found.name}') has no ${direction} channels; ${direction} devices: ${list}`);
-  }
-  return found;
+  throw new RingmixError('ERR_DEVICE_NOT_FOUND', `device ${describe} ('${found.name}') has no ${direction} channels; ${direction} devices: ${list}`);
 }

@@ -11,7 +11,9 @@ export type RingmixErrorCode =
   | 'ERR_INTERNAL'
   | 'ERR_NATIVE_LOAD'
   | 'ERR_NO_AUDIO_BACKEND'
+  | 'ERR_OUT_OF_MEMORY'
   | 'ERR_QUEUE_FULL'
+  | 'ERR_SYSTEM'
   | 'ERR_TOO_MANY_INPUTS'
   | 'ERR_WRONG_CLOCK';
 
@@ -79,18 +81,33 @@ export function rangeError(message: string): ArgumentError {
  * @internal
  */
 export function fromNative(err: unknown): unknown {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (
-    code === 'ERR_CLOSED' ||
-    code === 'ERR_DEVICE' ||
-    code === 'ERR_NO_AUDIO_BACKEND' ||
-    code === 'ERR_QUEUE_FULL' ||
-    code === 'ERR_TOO_MANY_INPUTS'
-  ) {
-    return new RingmixError(code, (err as Error).message, { cause: err });
+  let code: unknown;
+  let message = '';
+  try {
+    code = (err as { code?: unknown } | null)?.code;
+    message = (err as Error).message;
+  } catch {
+    return err;  // not one of ours: a user's throwing getter or Proxy, rethrown as it is
+  }
+  if (typeof code === 'string' && NATIVE_STATE_CODES.has(code)) {
+    return new RingmixError(code as RingmixErrorCode, message, { cause: err });
   }
   return err;
 }
+
+/** Codes the addon puts on state errors (its TypeErrors and RangeErrors stay as they are). */
+const NATIVE_STATE_CODES: ReadonlySet<string> = new Set<RingmixErrorCode>([
+  'ERR_CLOSED',
+  'ERR_DEVICE',
+  'ERR_DEVICE_NOT_FOUND',
+  'ERR_INTERNAL',
+  'ERR_NO_AUDIO_BACKEND',
+  'ERR_OUT_OF_MEMORY',
+  'ERR_QUEUE_FULL',
+  'ERR_SYSTEM',
+  'ERR_TOO_MANY_INPUTS',
+  'ERR_WRONG_CLOCK',
+]);
 
 /**
  * Runs a call into the addon, rethrowing its state errors as RingmixError (see fromNative).
@@ -99,6 +116,18 @@ export function fromNative(err: unknown): unknown {
 export function callNative<T>(fn: () => T): T {
   try {
     return fn();
+  } catch (err) {
+    throw fromNative(err);
+  }
+}
+
+/**
+ * callNative for an addon call that returns a promise: its rejection is converted the same way.
+ * @internal
+ */
+export async function callNativeAsync<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
   } catch (err) {
     throw fromNative(err);
   }

@@ -28,10 +28,11 @@ export interface EventSource {
 export function collectEvents(source: EventSource): Delivery[] {
   const deliveries: Delivery[] = [];
   for (const ev of callNative(() => source.engine.pollEvents())) {
-    if (ev.type === 'xrun') {
-      const event: XrunEvent = { frame: ev.frame, overUs: ev.value };
-      deliveries.push(() => source.xrun(event));
-    }
+    const event: XrunEvent =
+      ev.type === 'skipped'
+        ? { frame: ev.frame, overUs: 0, skippedCycles: ev.value }
+        : { frame: ev.frame, overUs: ev.value, skippedCycles: 0 };
+    deliveries.push(() => source.xrun(event));
   }
   if (!source.hasDevices) return deliveries;
   for (const f of callNative(() => source.engine.pollDeviceFailures())) {

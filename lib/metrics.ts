@@ -51,6 +51,7 @@ export function assembleMetrics(m: NativeMetrics, devices: readonly NativeDevice
     frames: m.frames,
     cycles: m.cycles,
     xruns: m.xruns,
+    skippedCycles: m.skippedCycles,
     dspLoad: m.dspLoad,
     cycleUs: { mean: m.cycleUs.mean, max: m.cycleUs.max },
     lateUs: { mean: m.lateUs.mean, max: m.lateUs.max },
@@ -71,6 +72,7 @@ function stream(d: NativeDeviceStatus): DeviceStreamMetrics {
     callbacks: d.callbacks,
     overflows: d.overflows,
     underflows: d.underflows,
+    clippedSamples: d.clippedSamples,
     latencyMs: d.latencyMs,
     sampleRate: d.sampleRate,
   };

@@ -57,6 +57,8 @@ export function nativeMixerOptions(config: MixerConfig): NativeMixerOptions {
     channels,
     clock,
     deviceIndex: output.index,
+    deviceName: output.name,
+    hostApi: output.hostApi,
     // Inputs on this device join its stream (duplex) where the host API runs input and output in
     // lockstep; elsewhere (ALSA, where a duplex stream through a sound server delivers gappy input)
     // they get a stream of their own.

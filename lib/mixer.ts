@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { checkSelector, resolveDevice, type DeviceInfo } from './devices';
-import { RingmixError, callNative, typeError } from './errors';
+import { RingmixError, callNative, callNativeAsync, typeError } from './errors';
 import { collectEvents, deliver, reportPollError, type Delivery } from './events';
 import { Input, checkGainDb, type InputHost } from './input';
 import { Master } from './master';
@@ -46,9 +46,9 @@ export class Mixer extends EventEmitter<MixerEvents> {
   #outputs = new Map<number, Output>();
   /** Device name of each device input (by input id), for events. */
   #deviceNames = new Map<number, string>();
-  #nextTapId = 1;
   #timer: NodeJS.Timeout;
   #running = false;
+  #closing: Promise<void> | null = null;
   /** Poll failures already reported as warnings (see MixerEvents.error). */
   #warned = new Set<string>();
 
@@ -132,7 +132,8 @@ export class Mixer extends EventEmitter<MixerEvents> {
       tapClosed: (tap) => this.#taps.delete(tap.id),
       dropout: (tap, lostFrames) => this.emit('dropout', { consumerId: tap.id, kind: 'tap', lostFrames }),
     };
-    const tap = new Tap(host, nativeTap, this.#nextTapId++, capacityFrames);
+    // Taps and outputs share one id space (metrics().consumers), allocated by the engine.
+    const tap = new Tap(host, nativeTap, nativeTap.stats().id, capacityFrames);
     this.#taps.set(tap.id, tap);
     return tap;
   }
@@ -151,15 +152,16 @@ export class Mixer extends EventEmitter<MixerEvents> {
     const device = resolveDevice(selector, 'output');
     const channels = Math.min(device.maxOutputChannels, 2);
     const label = `output on '${device.name}'`;
+    const ref = nativeRecord({ deviceIndex: device.index, deviceName: device.name, hostApi: device.hostApi });
     let rate = this.sampleRate;
     let id: number;
     try {
-      id = callNative(() => engine.addOutput(device.index, channels, rate, label));
+      id = callNative(() => engine.addOutput(ref, channels, rate, label));
     } catch (err) {
       // A device that cannot run at the mixer's rate runs at its own, and the mix is resampled.
       if ((err as { code?: string }).code !== 'ERR_DEVICE' || device.defaultSampleRate === this.sampleRate) throw err;
       rate = Math.round(device.defaultSampleRate);
-      id = callNative(() => engine.addOutput(device.index, channels, rate, label));
+      id = callNative(() => engine.addOutput(ref, channels, rate, label));
     }
     const output = new Output(
       { engine: () => this.#engineOrThrow(), outputRemoved: (out) => this.#outputs.delete(out.id) },
@@ -203,19 +205,22 @@ export class Mixer extends EventEmitter<MixerEvents> {
   }
 
   /**
-   * Stops the clock, closes every tap and input and frees the engine. Idempotent; every other call
-   * afterwards throws RingmixError ERR_CLOSED.
+   * Stops the clock, closes every tap, input and output and frees the engine. Every other call
+   * throws RingmixError ERR_CLOSED from the moment this is called; the stopping and freeing
+   * (joining threads, closing device streams) happen off the event loop, and the promise
+   * resolves when they are done. Idempotent: later calls resolve when the first one does.
    */
-  async close(): Promise<void> {
-    if (this.#engine === null) return;
+  close(): Promise<void> {
+    if (this.#closing) return this.#closing;
     clearInterval(this.#timer);
-    const engine = this.#engine;
+    const engine = this.#engine!;
     for (const tap of [...this.#taps.values()]) tap.close();
     this.#outputs.clear();
     this.#engine = null;
     this.#running = false;
-    engine.close();
     this.#inputs.clear();
+    this.#closing = callNativeAsync(() => engine.close());
+    return this.#closing;
   }
 
   /** Closes the mixer: `await using mixer = new Mixer()`. */
@@ -267,7 +272,7 @@ export class Mixer extends EventEmitter<MixerEvents> {
   }
 
   #collectEvents(engine: NativeMixer): Delivery[] {
-    return collectEvents({
+    const deliveries = collectEvents({
       engine,
       hasDevices: this.clock !== 'simulated',
       deviceName: (kind, id) =>
@@ -277,8 +282,21 @@ export class Mixer extends EventEmitter<MixerEvents> {
             ? this.#deviceNames.get(id)
             : this.#outputs.get(id)?.device.name) ?? '',
       xrun: (event) => this.emit('xrun', event),
-      deviceError: (error) => this.emit('deviceError', error),
+      deviceError: (error) => {
+        // The clock's device died: the mix has stopped (see MixerEvents.deviceError).
+        if (error.kind === 'clock') this.#running = false;
+        this.emit('deviceError', error);
+      },
     });
+    if (this.#outputs.size > 0) {
+      // An output device that fell behind the mix skipped ahead: report each new loss once.
+      for (const d of callNative(() => engine.deviceStatus())) {
+        const output = d.kind === 'output' ? this.#outputs.get(d.id) : undefined;
+        const lostFrames = output?.takeLoss(d.lostFrames) ?? 0;
+        if (lostFrames > 0) deliveries.push(() => this.emit('dropout', { consumerId: d.id, kind: 'output', lostFrames }));
+      }
+    }
+    return deliveries;
   }
 
   /**

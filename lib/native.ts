@@ -27,8 +27,13 @@ export interface NativeMixerOptions {
   periodFrames: number;
   channels: number;
   clock: 'virtual' | 'simulated' | 'device';
-  /** clock 'device': the output device that drives the mix, and its input channels (duplex). */
+  /**
+   * clock 'device': the output device that drives the mix (index, checked against name and host
+   * API when the stream opens), and its input channels (duplex).
+   */
   deviceIndex?: number;
+  deviceName?: string;
+  hostApi?: string;
   deviceInputChannels?: number;
   label?: string;
 }
@@ -56,6 +61,7 @@ export interface NativeDeviceStatus {
   lostFrames: number;
   dropouts: number;
   lagFrames: number;
+  clippedSamples: number;
   latencyMs: number;
   sampleRate: number;
 }
@@ -82,8 +88,18 @@ export type NativeInputSpec = {
       clockPpm: number;
     }
   | { kind: 'push'; channels: number }
-  | { kind: 'device'; deviceIndex: number; deviceChannels: number[]; deviceRate: number; label: string }
+  | ({ kind: 'device'; deviceChannels: number[]; deviceRate: number; label: string } & NativeDeviceRef)
 );
+
+/**
+ * A device as resolved from the device list: the addon opens `deviceIndex` only if it still names
+ * this device (a rescan elsewhere can renumber devices), and otherwise looks it up by name.
+ */
+export interface NativeDeviceRef {
+  deviceIndex: number;
+  deviceName: string;
+  hostApi: string;
+}
 
 export interface NativeInputMetrics {
   id: number;
@@ -98,6 +114,7 @@ export interface NativeMetrics {
   frames: number;
   cycles: number;
   xruns: number;
+  skippedCycles: number;
   dspLoad: number;
   cycleUs: { mean: number; max: number };
   lateUs: { mean: number; max: number };
@@ -108,13 +125,16 @@ export interface NativeMetrics {
 }
 
 export interface NativeEvent {
-  type: 'xrun';
+  /** 'skipped': the clock dropped `value` cycles to get back on time (overload). */
+  type: 'xrun' | 'skipped';
   id: number;
   frame: number;
   value: number;
 }
 
 export interface NativeTapStats {
+  /** The tap's consumer id (shared with outputs). */
+  id: number;
   lagFrames: number;
   dropouts: number;
   lostFrames: number;
@@ -144,11 +164,20 @@ export interface NativeMixer {
   metrics(): NativeMetrics;
   pollEvents(): NativeEvent[];
   openTap(capacityFrames: number): NativeTap;
-  addOutput(deviceIndex: number, deviceChannels: number, deviceRate: number, label: string): number;
+  addOutput(device: NativeDeviceRef, deviceChannels: number, deviceRate: number, label: string): number;
   removeOutput(id: number): void;
   deviceStatus(): NativeDeviceStatus[];
   pollDeviceFailures(): NativeDeviceFailure[];
-  close(): void;
+  /** Stops accepting calls at once; stops threads and streams and frees memory on a worker thread. */
+  close(): Promise<void>;
+}
+
+/** A device list, as the addon returns it. */
+export interface NativeDeviceList {
+  devices: NativeDeviceInfo[];
+  hostApis: string[];
+  /** Whether the backend was re-initialised for it (a rescan can only happen with no stream open). */
+  rescanned: boolean;
 }
 
 /** Counts of the test suite's real-time guard (null when it is not preloaded). */
@@ -163,7 +192,10 @@ export interface NativeAddon {
   rtGuardCounts(): RtGuardCounts | null;
   rtGuardSelfTest(): RtGuardCounts | null;
   rtGuardReset(): void;
-  listDevices(): { devices: NativeDeviceInfo[]; hostApis: string[] };
+  /** The cached device list (read on first use); with rescan, a fresh one (blocking). */
+  listDevices(rescan?: boolean): NativeDeviceList;
+  /** A fresh device list, rescanned on a worker thread. */
+  rescanDevices(): Promise<NativeDeviceList>;
   Mixer: new (options: NativeMixerOptions) => NativeMixer;
 }
 

@@ -22,6 +22,7 @@ export class Output {
   readonly sampleRate: number;
   readonly #host: OutputHost;
   #removed = false;
+  #lostReported = 0;
 
   /** @internal */
   constructor(host: OutputHost, id: number, device: DeviceInfo, sampleRate: number) {
@@ -29,6 +30,16 @@ export class Output {
     this.id = id;
     this.device = device;
     this.sampleRate = sampleRate;
+  }
+
+  /**
+   * The frames lost since the last call, given the total lost so far (for the 'dropout' event).
+   * @internal
+   */
+  takeLoss(lostFrames: number): number {
+    const delta = lostFrames - this.#lostReported;
+    this.#lostReported = lostFrames;
+    return delta;
   }
 
   /**

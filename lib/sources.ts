@@ -122,6 +122,8 @@ function device(s: Options<(typeof ALL_KEYS)[number]>, strip: StripInit, ctx: So
     ...strip,
     kind: 'device' as const,
     deviceIndex: info.index,
+    deviceName: info.name,
+    hostApi: info.hostApi,
     deviceChannels: channels,
     deviceRate: ctx.sampleRate,
     label: `input on '${info.name}'`,

@@ -111,6 +111,11 @@ export interface DeviceStreamMetrics {
   overflows: number;
   /** Output: the device's underflow flags plus buffers we had to pad with silence. */
   underflows: number;
+  /**
+   * Output and clock devices: samples of the mix that were beyond full scale (±1) and were
+   * clipped on their way to the device (taps and other consumers get the float mix unclipped).
+   */
+  clippedSamples: number;
   /** The device's own buffering, as PortAudio reports it. */
   latencyMs: number;
   /** The rate the device runs at. */
@@ -136,8 +141,16 @@ export interface Metrics {
   /** Mix frames produced. */
   frames: number;
   cycles: number;
-  /** Cycles that finished after their deadline. */
+  /**
+   * Cycles that finished after their deadline (or a device's underflow under a device clock),
+   * plus each time the clock had to skip cycles to get back on time.
+   */
   xruns: number;
+  /**
+   * Cycles the clock skipped because the machine could not keep up (overload): the mix degrades
+   * by dropping whole periods rather than by starving the machine's other threads.
+   */
+  skippedCycles: number;
   /** Last cycle's processing time divided by the period. */
   dspLoad: number;
   /** Cycle processing time: mean since start, max over the last second. */
@@ -159,8 +172,10 @@ export interface Metrics {
 export interface XrunEvent {
   /** Mix frame position when it happened. */
   frame: number;
-  /** How far past its deadline the cycle finished, in microseconds. */
+  /** How far past its deadline the cycle finished, in microseconds (0 when unknown). */
   overUs: number;
+  /** Cycles the clock skipped to get back on time (overload); 0 for a late cycle. */
+  skippedCycles: number;
 }
 
 /**
@@ -180,7 +195,8 @@ export interface DeviceErrorEvent extends RingmixError {
 /** Payload of the `'dropout'` event. */
 export interface DropoutEvent {
   consumerId: number;
-  kind: 'tap';
+  /** A tap (reported by its next read) or an output device (reported by the next poll). */
+  kind: 'tap' | 'output';
   /** Frames lost in this dropout. */
   lostFrames: number;
 }
@@ -191,9 +207,13 @@ export interface MixerEvents {
   metrics: [Metrics];
   /** A cycle finished after its deadline. */
   xrun: [XrunEvent];
-  /** A tap fell behind and skipped ahead (reported by its next read). */
+  /** A consumer (tap or output) fell behind and skipped ahead. */
   dropout: [DropoutEvent];
-  /** A device stream failed; everything else keeps running. */
+  /**
+   * A device stream failed; everything else keeps running. When it is the clock's device
+   * (`kind: 'clock'`) the mix itself has stopped: `running` turns false, commands are still
+   * accepted (applied on the JS thread), and `start()` reopens the device.
+   */
   deviceError: [DeviceError];
   /**
    * The mixer's own polling timer (metrics, events, device failures) failed: a coded

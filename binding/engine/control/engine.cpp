@@ -61,10 +61,13 @@ void Engine::service() {
     rt::BatonScope baton(cycle_.baton());
     if (baton) {
       platform::RtScope rt;  // the cycle's code runs on this thread now: the guard watches it
+      bool changed = false;
       do {
+        changed = changed || commands_.sizeApprox() > 0;
         cycle_.drainCommands();
         outbox_.flush();
       } while (commands_.sizeApprox() > 0);
+      if (changed) cycle_.publishState();
     }
   }
   collectRetired();

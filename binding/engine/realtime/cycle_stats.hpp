@@ -21,14 +21,16 @@ class CycleStats {
     for (auto& ch : snapshot_.masterRmsDb) ch = -INFINITY;
   }
 
-  void setRealtimePriority(bool got) noexcept { realtimePriority_ = got; }
   void noteXrun() noexcept { ++xruns_; }
-  void noteSkipped(std::uint64_t cycles) noexcept { skipped_ += cycles; }
+  // A burst of skipped cycles is one xrun too: the mix did not keep time.
+  void noteSkipped(std::uint64_t cycles) noexcept {
+    skipped_ += cycles;
+    ++xruns_;
+  }
   std::uint64_t frames() const noexcept { return frames_; }
 
-  // After each cycle: counts it and its timing, and builds the snapshot to publish.
-  const MetricsFrame& update(std::uint32_t frames, double cycleUs, std::int64_t lateNs, const WindowMeter& master,
-                             InputRt* const* inputs, std::uint32_t inputCount) noexcept {
+  // After each cycle: counts it and its timing.
+  void record(std::uint32_t frames, double cycleUs, std::int64_t lateNs) noexcept {
     frames_ += frames;
     ++cycles_;
     const double lateUs = static_cast<double>(lateNs) / 1e3;
@@ -44,18 +46,22 @@ class CycleStats {
     }
     cycleUsMaxCur_ = std::max(cycleUsMaxCur_, cycleUs);
     lateUsMaxCur_ = std::max(lateUsMaxCur_, lateUs);
+    lastLoad_ = cycleUs / (1e6 * frames / sampleRate_);
+  }
 
+  // The snapshot to publish: the counters and every input's state now.
+  const MetricsFrame& build(const WindowMeter& master, InputRt* const* inputs, std::uint32_t inputCount) noexcept {
     MetricsFrame& m = snapshot_;
     m.frames = frames_;
     m.cycles = cycles_;
     m.xruns = xruns_;
     m.skippedCycles = skipped_;
-    m.dspLoad = cycleUs / (1e6 * frames / sampleRate_);
-    m.cycleUsMean = cycleUsSum_ / static_cast<double>(cycles_);
+    m.dspLoad = lastLoad_;
+    m.cycleUsMean = cycles_ ? cycleUsSum_ / static_cast<double>(cycles_) : 0.0;
     m.cycleUsMax = std::max(cycleUsMaxCur_, cycleUsMaxPrev_);
-    m.lateUsMean = lateUsSum_ / static_cast<double>(cycles_);
+    m.lateUsMean = cycles_ ? lateUsSum_ / static_cast<double>(cycles_) : 0.0;
     m.lateUsMax = std::max(lateUsMaxCur_, lateUsMaxPrev_);
-    m.realtimePriority = realtimePriority_ ? 1 : 0;
+    m.realtimePriority = 0;  // the engine fills it in: it knows its clock threads
     m.inputCount = inputCount;
     for (std::uint32_t o = 0; o < kMaxChannels; ++o) {
       m.masterPeakDb[o] = o < channels_ ? master.peakDb(o) : -INFINITY;
@@ -80,10 +86,9 @@ class CycleStats {
  private:
   const std::uint32_t sampleRate_, channels_;
   std::uint64_t frames_ = 0, cycles_ = 0, xruns_ = 0, skipped_ = 0;
-  double cycleUsSum_ = 0, lateUsSum_ = 0;
+  double cycleUsSum_ = 0, lateUsSum_ = 0, lastLoad_ = 0;
   double cycleUsMaxCur_ = 0, cycleUsMaxPrev_ = 0, lateUsMaxCur_ = 0, lateUsMaxPrev_ = 0;
   std::uint64_t maxWindowFrames_, framesInMaxWindow_ = 0;
-  bool realtimePriority_ = false;
   MetricsFrame snapshot_{};
 };
 

@@ -65,6 +65,11 @@ void MixCycle::drainCommands() noexcept {
   while (links_.commands.tryReceive(c)) apply(c);
 }
 
+void MixCycle::publishState() noexcept {
+  pullControls();
+  links_.metrics.publish(stats_.build(masterMeter_, inputs_, inputCount_));
+}
+
 // Newest strip and master parameters (see strip_controls.hpp): a version check per input.
 void MixCycle::pullControls() noexcept {
   bool soloChanged = false;
@@ -122,7 +127,8 @@ std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t lateNs, float* de
     clipped = clipToUnit(deviceOut, static_cast<std::size_t>(frames) * out);
   }
   const double cycleUs = static_cast<double>(platform::nowNs() - t0) / 1e3;
-  links_.metrics.publish(stats_.update(frames, cycleUs, lateNs, masterMeter_, inputs_, inputCount_));
+  stats_.record(frames, cycleUs, lateNs);
+  links_.metrics.publish(stats_.build(masterMeter_, inputs_, inputCount_));
   return clipped;
 }
 

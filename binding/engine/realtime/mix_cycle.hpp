@@ -51,11 +51,13 @@ class MixCycle {
 
   // Applies queued commands without mixing (no clock runs the cycle now).
   void drainCommands() noexcept;
+  // Publishes the metrics as they stand (no clock runs the cycle now, so the last cycle's snapshot
+  // would still list inputs removed since).
+  void publishState() noexcept;
 
   // Reported by the clock: a cycle finished past its deadline, or cycles were skipped.
   void noteXrun(std::int64_t overNs) noexcept;
   void noteSkipped(std::uint64_t cycles) noexcept;
-  void setRealtimePriority(bool got) noexcept { stats_.setRealtimePriority(got); }
 
   // Hands every input back through the retired ring (the engine is shutting down).
   void retireAll() noexcept;
