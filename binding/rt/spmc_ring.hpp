@@ -16,6 +16,11 @@
 //   position p is only overwritten by a batch that needs position p + capacity, i.e. after
 //   `intent_` has passed p + capacity. So the copy is intact iff `intent_ - pos <= capacity`.
 //   Otherwise the copy is discarded, never returned.
+// - Frames: a reader made with granularity g (items per frame) only ever stands on whole frames
+//   counted from where it started. The producer writes whole frames, so `published_` and `intent_`
+//   are frame-aligned; a read takes whole frames; the lags are whole frames; and the one position
+//   that is not aligned by construction, `intent_ - capacity` (capacity is a power of two, g need
+//   not divide it), is rounded up, never down: later is always safe.
 // - Slots are accessed through std::atomic_ref: the producer really does overwrite slots a slow
 //   reader may be copying, and an atomic access makes that race defined behaviour (and visible to
 //   ThreadSanitizer) instead of a data race that merely happens to work.
@@ -26,11 +31,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <type_traits>
 
 #include "cache_line.hpp"
 
 namespace ringmix::rt {
+
+// Unit tests only (never defined in production code): lets a test hold the producer between
+// announcing a batch and publishing it, a state every write() passes through.
+template <class T>
+struct SpmcRingTestAccess;
 
 template <class T>
 class SpmcRing {
@@ -51,9 +62,10 @@ class SpmcRing {
 
   class Reader {
    public:
-    // Copies up to maxItems of the oldest unread items into out. Never blocks. When the producer
-    // has lapped this reader, `lost` counts exactly the items it will never see, and the reader has
-    // skipped ahead to `resumeLag` items behind the newest one.
+    // Copies up to maxItems of the oldest unread items into out, in whole frames only (so a
+    // maxItems below one frame reads nothing). Never blocks. When the producer has lapped this
+    // reader, `lost` counts exactly the items it will never see (whole frames too), and the reader
+    // has skipped ahead to `resumeLag` items behind the newest one.
     ReadResult read(T* out, std::size_t maxItems) noexcept {
       std::uint64_t lost = 0;
       // Each retry follows a lap during the copy; the reader jumps close to the producer, so a
@@ -64,7 +76,8 @@ class SpmcRing {
           lost += skipAhead(pub, pub);
           continue;
         }
-        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(pub - pos_, maxItems));
+        std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(pub - pos_, maxItems));
+        if (granularity_ > 1) n -= n % granularity_;  // the division only for frames of > 1 item
         ring_->copyOut(pos_, out, n);
         const std::uint64_t intent = ring_->intent_.load(std::memory_order_acquire);
         if (intent - pos_ <= ring_->capacity_) {
@@ -83,20 +96,33 @@ class SpmcRing {
     std::uint64_t position() const noexcept { return pos_; }
     std::uint64_t dropouts() const noexcept { return dropouts_; }
     std::uint64_t lostItems() const noexcept { return lostTotal_; }
+    // The effective settings, after reader() clamped and rounded them to whole frames.
+    std::size_t resumeLag() const noexcept { return resumeLag_; }
+    std::size_t maxLag() const noexcept { return maxLag_; }
+    std::size_t granularity() const noexcept { return granularity_; }
 
    private:
     friend class SpmcRing;
-    Reader(const SpmcRing* r, std::uint64_t pos, std::size_t resumeLag, std::size_t maxLag)
-        : ring_(r), pos_(pos), resumeLag_(resumeLag), maxLag_(maxLag) {}
+    Reader(const SpmcRing* r, std::uint64_t pos, std::size_t resumeLag, std::size_t maxLag,
+           std::size_t granularity)
+        : ring_(r), pos_(pos), resumeLag_(resumeLag), maxLag_(maxLag), granularity_(granularity) {}
 
     // Moves pos_ forward after a lap (pub >= pos_ always). The new position keeps `resumeLag_`
     // items of history when they are still intact, is never older than what the producer may be
     // overwriting, and never newer than `pub` (a batch larger than the ring can put intent - capacity
     // past pub; the items it clamped away are then counted on the next read).
+    // pos_, pub and resumeLag_ are whole frames, so only the intent - capacity clamp can land
+    // mid-frame; it is rounded up to the next frame (or to pub, itself a frame boundary).
     std::uint64_t skipAhead(std::uint64_t pub, std::uint64_t intent) noexcept {
       std::uint64_t target = pub - std::min<std::uint64_t>(resumeLag_, pub - pos_);
-      const std::uint64_t oldestSafe = intent - ring_->capacity_;
-      if (static_cast<std::int64_t>(oldestSafe - target) > 0) target = oldestSafe;
+      std::uint64_t oldestSafe = intent - ring_->capacity_;
+      if (static_cast<std::int64_t>(oldestSafe - target) > 0) {
+        // Here oldestSafe > target >= pos_. Measured from pos_, not from 0: 2^64 need not be a
+        // whole number of frames.
+        const std::size_t partial = static_cast<std::size_t>((oldestSafe - pos_) % granularity_);
+        if (partial != 0) oldestSafe += granularity_ - partial;
+        target = oldestSafe;
+      }
       if (static_cast<std::int64_t>(target - pub) > 0) target = pub;
       const std::uint64_t skipped = target - pos_;
       if (skipped == 0) return 0;
@@ -110,6 +136,7 @@ class SpmcRing {
     std::uint64_t pos_;
     std::size_t resumeLag_;
     std::size_t maxLag_;
+    std::size_t granularity_;
     std::uint64_t dropouts_ = 0;
     std::uint64_t lostTotal_ = 0;
   };
@@ -152,16 +179,32 @@ class SpmcRing {
   //   even if the items are still intact; bounds how stale a consumer's audio can get.
   // - resumeLag (default maxLag/2, at most maxLag): how far behind the newest item it resumes after
   //   a lap.
-  // Keep both multiples of the frame size so a dropout never splits a frame.
-  Reader reader(std::size_t resumeLag = 0, std::size_t maxLag = 0) const noexcept {
-    const std::size_t limit = maxLag == 0 ? capacity_ : std::min(maxLag, capacity_);
-    const std::size_t lag = resumeLag == 0 ? limit / 2 : std::min(resumeLag, limit);
-    return Reader(this, published_.load(std::memory_order_acquire), lag, limit);
+  // - granularity: items per frame (the channel count of interleaved audio; 0 means 1). The reader
+  //   then moves in whole frames only: both lags are rounded down to whole frames (a non-zero lag
+  //   to at least one), reads return whole frames, and a lap never resumes mid-frame. This relies
+  //   on the producer writing whole frames, which it must do anyway.
+  // Throws std::invalid_argument if a frame is larger than the ring. Not for real-time threads.
+  Reader reader(std::size_t resumeLag = 0, std::size_t maxLag = 0,
+                std::size_t granularity = 1) const {
+    const std::size_t g = granularity == 0 ? 1 : granularity;
+    if (g > capacity_) throw std::invalid_argument("SpmcRing reader: frame larger than the ring");
+    const std::size_t limit = wholeFrames(maxLag == 0 ? capacity_ : std::min(maxLag, capacity_), g);
+    const std::size_t lag = wholeFrames(resumeLag == 0 ? limit / 2 : std::min(resumeLag, limit), g);
+    return Reader(this, published_.load(std::memory_order_acquire), lag, limit, g);
   }
 
   std::uint64_t writePosition() const noexcept { return published_.load(std::memory_order_acquire); }
 
  private:
+  template <class U>
+  friend struct SpmcRingTestAccess;
+
+  // n rounded down to whole frames of g, but never from a non-zero n to 0 (g <= capacity, so the
+  // result stays within the limit it was clamped to).
+  static std::size_t wholeFrames(std::size_t n, std::size_t g) noexcept {
+    return n == 0 ? 0 : std::max(g, n - n % g);
+  }
+
   void copyOut(std::uint64_t pos, T* out, std::size_t n) const noexcept {
     T* const buf = buffer_.get();
     const std::uint64_t mask = mask_;

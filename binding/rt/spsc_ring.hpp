@@ -1,5 +1,10 @@
 // SpscRing<T>: a wait-free single-producer single-consumer ring of trivially copyable items.
 //
+// The ring owns the storage; its two sides are handed out as handles, each exactly once (as Rust's
+// rtrb splits a RingBuffer into a Producer and a Consumer): ring.producer() and ring.consumer().
+// So a second producer cannot be created by accident, and code holding a Consumer cannot push.
+// A handle is a pointer to the ring: the ring must outlive it, and it costs nothing on the hot path.
+//
 // Memory-ordering argument (see also ARCHITECTURE.md):
 // - The producer owns `write_`, the consumer owns `read_`. Both are free-running 64-bit positions;
 //   the slot of position p is p & mask. Fill is `write - read` in unsigned arithmetic, so it stays
@@ -23,7 +28,9 @@
 #include <cstring>
 #include <memory>
 #include <span>
+#include <stdexcept>
 #include <type_traits>
+#include <utility>
 
 #include "cache_line.hpp"
 
@@ -34,6 +41,9 @@ class SpscRing {
   static_assert(std::is_trivially_copyable_v<T>, "SpscRing items are copied with memcpy");
 
  public:
+  class Producer;
+  class Consumer;
+
   // Two spans (the second is non-empty only when the region wraps) plus commit(k).
   // Obtained and committed on the side that owns it; committing more than size() is clamped.
   class WriteChunk {
@@ -43,7 +53,7 @@ class SpscRing {
     void commit(std::size_t k) noexcept { ring_->commitWrite(std::min(k, size())); }
 
    private:
-    friend class SpscRing;
+    friend class Producer;
     WriteChunk(SpscRing* r, std::span<T> a, std::span<T> b) : first(a), second(b), ring_(r) {}
     SpscRing* ring_;
   };
@@ -55,7 +65,7 @@ class SpscRing {
     void commit(std::size_t k) noexcept { ring_->commitRead(std::min(k, size())); }
 
    private:
-    friend class SpscRing;
+    friend class Consumer;
     ReadChunk(SpscRing* r, std::span<const T> a, std::span<const T> b)
         : first(a), second(b), ring_(r) {}
     SpscRing* ring_;
@@ -76,91 +86,26 @@ class SpscRing {
   SpscRing(const SpscRing&) = delete;
   SpscRing& operator=(const SpscRing&) = delete;
 
-  std::size_t capacity() const noexcept { return capacity_; }
-
-  // ---- producer side (one thread) -------------------------------------------------------------
-
-  // Free slots right now (always reloads the consumer position).
-  std::size_t writeAvailable() noexcept {
-    prod_.cachedRead = cons_.read.load(std::memory_order_acquire);
-    return freeFromCache();
+  // The producer side and the consumer side, each handed out once per ring (a second call throws
+  // std::logic_error; dropping a handle does not give it back). For the control thread at setup,
+  // never a real-time thread. The handles point into the ring, which must outlive them.
+  Producer producer() {
+    if (producerTaken_.exchange(true, std::memory_order_relaxed))
+      throw std::logic_error("SpscRing::producer(): the producer was already taken");
+    return Producer(this);
   }
-
-  // Up to n writable slots; fewer if the ring is fuller. Reloads the consumer position only when
-  // the cached one says fewer than n are free.
-  WriteChunk writeChunk(std::size_t n) noexcept {
-    std::size_t avail = freeFromCache();
-    if (avail < n) {
-      prod_.cachedRead = cons_.read.load(std::memory_order_acquire);
-      avail = freeFromCache();
-    }
-    n = std::min(n, avail);
-    const std::uint64_t w = prod_.write.load(std::memory_order_relaxed);
-    const std::size_t start = static_cast<std::size_t>(w & mask_);
-    const std::size_t firstLen = std::min(n, capacity_ - start);
-    return WriteChunk(this, std::span<T>(buffer_.get() + start, firstLen),
-                      std::span<T>(buffer_.get(), n - firstLen));
-  }
-
-  // Writes what fits and returns the count; the caller keeps the rest (backpressure, nothing is
-  // counted as lost). With granularity g (e.g. the channel count) only whole groups of g items are
-  // written, so a full ring never splits an interleaved frame.
-  std::size_t tryPush(const T* data, std::size_t n, std::size_t granularity = 1) noexcept {
-    WriteChunk c = writeChunk(n);
-    if (granularity > 1 && c.size() % granularity != 0)
-      c = writeChunk(c.size() - c.size() % granularity);
-    copyIn(c.first, data);
-    copyIn(c.second, data + c.first.size());
-    const std::size_t done = c.size();
-    c.commit(done);
-    return done;
-  }
-
-  // For producers that cannot wait or retry (device callbacks): writes what fits, never waits, and
-  // counts the items that did not fit in droppedItems().
-  std::size_t push(const T* data, std::size_t n, std::size_t granularity = 1) noexcept {
-    const std::size_t done = tryPush(data, n, granularity);
-    if (done < n)
-      prod_.dropped.store(prod_.dropped.load(std::memory_order_relaxed) + (n - done),
-                          std::memory_order_relaxed);
-    return done;
-  }
-
-  // Items refused by push() because the ring was full. Any thread may read it.
-  std::uint64_t droppedItems() const noexcept { return prod_.dropped.load(std::memory_order_relaxed); }
-
-  // ---- consumer side (one thread) -------------------------------------------------------------
-
-  std::size_t readAvailable() noexcept {
-    cons_.cachedWrite = prod_.write.load(std::memory_order_acquire);
-    return fillFromCache();
-  }
-
-  ReadChunk readChunk(std::size_t n) noexcept {
-    std::size_t avail = fillFromCache();
-    if (avail < n) {
-      cons_.cachedWrite = prod_.write.load(std::memory_order_acquire);
-      avail = fillFromCache();
-    }
-    n = std::min(n, avail);
-    const std::uint64_t r = cons_.read.load(std::memory_order_relaxed);
-    const std::size_t start = static_cast<std::size_t>(r & mask_);
-    const std::size_t firstLen = std::min(n, capacity_ - start);
-    return ReadChunk(this, std::span<const T>(buffer_.get() + start, firstLen),
-                     std::span<const T>(buffer_.get(), n - firstLen));
-  }
-
-  // Copies out up to n items; returns how many.
-  std::size_t pop(T* out, std::size_t n) noexcept {
-    ReadChunk c = readChunk(n);
-    copyOut(out, c.first);
-    copyOut(out + c.first.size(), c.second);
-    const std::size_t done = c.size();
-    c.commit(done);
-    return done;
+  Consumer consumer() {
+    if (consumerTaken_.exchange(true, std::memory_order_relaxed))
+      throw std::logic_error("SpscRing::consumer(): the consumer was already taken");
+    return Consumer(this);
   }
 
   // ---- any thread (a snapshot, already stale when returned) ------------------------------------
+
+  std::size_t capacity() const noexcept { return capacity_; }
+
+  // Items refused by push() because the ring was full.
+  std::uint64_t droppedItems() const noexcept { return prod_.dropped.load(std::memory_order_relaxed); }
 
   std::size_t sizeApprox() const noexcept {
     const std::uint64_t r = cons_.read.load(std::memory_order_acquire);
@@ -173,15 +118,29 @@ class SpscRing {
   std::uint64_t writePosition() const noexcept { return prod_.write.load(std::memory_order_acquire); }
   std::uint64_t readPosition() const noexcept { return cons_.read.load(std::memory_order_acquire); }
 
+  // ---- transition: the old API with both sides on the ring --------------------------------------
+  // Kept only until binding/engine and binding/devices hold handles; each forwards to a handle
+  // that is not registered as taken, so nothing stops a second producer here.
+  [[deprecated("use producer()/consumer() handles")]]
+  std::size_t writeAvailable() noexcept { return Producer(this).writeAvailable(); }
+  [[deprecated("use producer()/consumer() handles")]]
+  WriteChunk writeChunk(std::size_t n) noexcept { return Producer(this).writeChunk(n); }
+  [[deprecated("use producer()/consumer() handles")]]
+  std::size_t tryPush(const T* data, std::size_t n, std::size_t granularity = 1) noexcept {
+    return Producer(this).tryPush(data, n, granularity);
+  }
+  [[deprecated("use producer()/consumer() handles")]]
+  std::size_t push(const T* data, std::size_t n, std::size_t granularity = 1) noexcept {
+    return Producer(this).push(data, n, granularity);
+  }
+  [[deprecated("use producer()/consumer() handles")]]
+  std::size_t readAvailable() noexcept { return Consumer(this).readAvailable(); }
+  [[deprecated("use producer()/consumer() handles")]]
+  ReadChunk readChunk(std::size_t n) noexcept { return Consumer(this).readChunk(n); }
+  [[deprecated("use producer()/consumer() handles")]]
+  std::size_t pop(T* out, std::size_t n) noexcept { return Consumer(this).pop(out, n); }
+
  private:
-  std::size_t freeFromCache() const noexcept {
-    const std::uint64_t w = prod_.write.load(std::memory_order_relaxed);
-    return capacity_ - static_cast<std::size_t>(w - prod_.cachedRead);
-  }
-  std::size_t fillFromCache() const noexcept {
-    const std::uint64_t r = cons_.read.load(std::memory_order_relaxed);
-    return static_cast<std::size_t>(cons_.cachedWrite - r);
-  }
   void commitWrite(std::size_t k) noexcept {
     prod_.write.store(prod_.write.load(std::memory_order_relaxed) + k, std::memory_order_release);
   }
@@ -207,12 +166,139 @@ class SpscRing {
     std::uint64_t cachedWrite = 0;
   };
 
-  // Read-only after construction; on its own line so neither side's stores invalidate it.
+  // Read-only after setup; on its own line so neither side's stores invalidate it.
   alignas(kCacheLine) const std::size_t capacity_;
   const std::size_t mask_;
   const std::unique_ptr<T[]> buffer_;
+  std::atomic<bool> producerTaken_{false};
+  std::atomic<bool> consumerTaken_{false};
   ProducerSide prod_;
   ConsumerSide cons_;
+};
+
+// The producer side of a ring: the only way to write to it. Move-only; default-constructed or
+// moved-from it is empty (explicit operator bool), and then must not be used.
+template <class T>
+class SpscRing<T>::Producer {
+ public:
+  Producer() noexcept = default;
+  Producer(Producer&& other) noexcept : ring_(std::exchange(other.ring_, nullptr)) {}
+  Producer& operator=(Producer&& other) noexcept {
+    ring_ = std::exchange(other.ring_, nullptr);
+    return *this;
+  }
+  explicit operator bool() const noexcept { return ring_ != nullptr; }
+
+  // Free slots right now (always reloads the consumer position).
+  std::size_t writeAvailable() noexcept {
+    ring_->prod_.cachedRead = ring_->cons_.read.load(std::memory_order_acquire);
+    return freeFromCache();
+  }
+
+  // Up to n writable slots; fewer if the ring is fuller. Reloads the consumer position only when
+  // the cached one says fewer than n are free.
+  WriteChunk writeChunk(std::size_t n) noexcept {
+    SpscRing& r = *ring_;
+    std::size_t avail = freeFromCache();
+    if (avail < n) {
+      r.prod_.cachedRead = r.cons_.read.load(std::memory_order_acquire);
+      avail = freeFromCache();
+    }
+    n = std::min(n, avail);
+    const std::uint64_t w = r.prod_.write.load(std::memory_order_relaxed);
+    const std::size_t start = static_cast<std::size_t>(w & r.mask_);
+    const std::size_t firstLen = std::min(n, r.capacity_ - start);
+    return WriteChunk(ring_, std::span<T>(r.buffer_.get() + start, firstLen),
+                      std::span<T>(r.buffer_.get(), n - firstLen));
+  }
+
+  // Writes what fits and returns the count; the caller keeps the rest (backpressure, nothing is
+  // counted as lost). With granularity g (e.g. the channel count) only whole groups of g items are
+  // written, so a full ring never splits an interleaved frame.
+  std::size_t tryPush(const T* data, std::size_t n, std::size_t granularity = 1) noexcept {
+    WriteChunk c = writeChunk(n);
+    if (granularity > 1 && c.size() % granularity != 0)
+      c = writeChunk(c.size() - c.size() % granularity);
+    copyIn(c.first, data);
+    copyIn(c.second, data + c.first.size());
+    const std::size_t done = c.size();
+    c.commit(done);
+    return done;
+  }
+
+  // For producers that cannot wait or retry (device callbacks): writes what fits, never waits, and
+  // counts the items that did not fit in droppedItems().
+  std::size_t push(const T* data, std::size_t n, std::size_t granularity = 1) noexcept {
+    const std::size_t done = tryPush(data, n, granularity);
+    if (done < n) {
+      auto& dropped = ring_->prod_.dropped;
+      dropped.store(dropped.load(std::memory_order_relaxed) + (n - done), std::memory_order_relaxed);
+    }
+    return done;
+  }
+
+ private:
+  friend class SpscRing;
+  explicit Producer(SpscRing* r) noexcept : ring_(r) {}
+  std::size_t freeFromCache() const noexcept {
+    const std::uint64_t w = ring_->prod_.write.load(std::memory_order_relaxed);
+    return ring_->capacity_ - static_cast<std::size_t>(w - ring_->prod_.cachedRead);
+  }
+  SpscRing* ring_ = nullptr;
+};
+
+// The consumer side of a ring: the only way to read from it. Move-only, empty like Producer.
+template <class T>
+class SpscRing<T>::Consumer {
+ public:
+  Consumer() noexcept = default;
+  Consumer(Consumer&& other) noexcept : ring_(std::exchange(other.ring_, nullptr)) {}
+  Consumer& operator=(Consumer&& other) noexcept {
+    ring_ = std::exchange(other.ring_, nullptr);
+    return *this;
+  }
+  explicit operator bool() const noexcept { return ring_ != nullptr; }
+
+  // Items ready right now (always reloads the producer position).
+  std::size_t readAvailable() noexcept {
+    ring_->cons_.cachedWrite = ring_->prod_.write.load(std::memory_order_acquire);
+    return fillFromCache();
+  }
+
+  // Up to n readable items; reloads the producer position only when the cache says fewer than n.
+  ReadChunk readChunk(std::size_t n) noexcept {
+    SpscRing& r = *ring_;
+    std::size_t avail = fillFromCache();
+    if (avail < n) {
+      r.cons_.cachedWrite = r.prod_.write.load(std::memory_order_acquire);
+      avail = fillFromCache();
+    }
+    n = std::min(n, avail);
+    const std::uint64_t rd = r.cons_.read.load(std::memory_order_relaxed);
+    const std::size_t start = static_cast<std::size_t>(rd & r.mask_);
+    const std::size_t firstLen = std::min(n, r.capacity_ - start);
+    return ReadChunk(ring_, std::span<const T>(r.buffer_.get() + start, firstLen),
+                     std::span<const T>(r.buffer_.get(), n - firstLen));
+  }
+
+  // Copies out up to n items; returns how many.
+  std::size_t pop(T* out, std::size_t n) noexcept {
+    ReadChunk c = readChunk(n);
+    copyOut(out, c.first);
+    copyOut(out + c.first.size(), c.second);
+    const std::size_t done = c.size();
+    c.commit(done);
+    return done;
+  }
+
+ private:
+  friend class SpscRing;
+  explicit Consumer(SpscRing* r) noexcept : ring_(r) {}
+  std::size_t fillFromCache() const noexcept {
+    const std::uint64_t rd = ring_->cons_.read.load(std::memory_order_relaxed);
+    return static_cast<std::size_t>(ring_->cons_.cachedWrite - rd);
+  }
+  SpscRing* ring_ = nullptr;
 };
 
 }  // namespace ringmix::rt

@@ -2,6 +2,8 @@
 // thread that keeps creating and dropping readers. Every read is checked by CheckedReader
 // (spmc_support.hpp): exact loss, every item matching its position; after the producer stops each
 // reader drains and must account for every item written since it started (items + lost).
+// Frame cases (granularity 2 and 3) write whole frames and check that every reader, lapped or not,
+// only ever reads, loses and stands on whole frames.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -41,6 +43,7 @@ struct Case {
   std::vector<ReaderSpec> readers;
   bool churn;              // one more thread creating and dropping short-lived readers
   std::uint64_t seed;
+  std::size_t granularity = 1;  // items per frame: batches, items and readers all in whole frames
 };
 
 // What a reader saw, for the test's closing message (shows that laps actually happened).
@@ -50,8 +53,8 @@ struct ReaderReport {
 
 template <class Codec>
 void runReader(const SpmcRing<typename Codec::Item>& ring, const ReaderSpec& spec,
-               std::uint64_t seed, std::latch& ready, const std::atomic<bool>& produced,
-               FailureLog& log, ReaderReport& report) {
+               const Case& c, std::uint64_t seed, std::latch& ready,
+               const std::atomic<bool>& produced, FailureLog& log, ReaderReport& report) {
   Rng rng(seed);
   if (spec.lateJoin) {
     // Join once the producer has written a few rings' worth (or finished): progress, not time.
@@ -62,7 +65,7 @@ void runReader(const SpmcRing<typename Codec::Item>& ring, const ReaderSpec& spe
       idle();
   }
   const std::uint64_t before = ring.writePosition();
-  CheckedReader<Codec> reader(ring, spec.resumeLag, spec.maxLag, spec.maxRead);
+  CheckedReader<Codec> reader(ring, spec.resumeLag, spec.maxLag, spec.maxRead, c.granularity);
   const std::uint64_t after = ring.writePosition();
   if (!spec.lateJoin) ready.count_down();
   // Starts at the write position of the moment it was created, so sees nothing older.
@@ -70,6 +73,9 @@ void runReader(const SpmcRing<typename Codec::Item>& ring, const ReaderSpec& spe
     log.fail("reader did not start at the write position");
     return;
   }
+  // ...which is a frame boundary, since the producer writes whole frames.
+  if (!expectEq(log, "reader start mod granularity", (reader.start() - c.start) % c.granularity, 0))
+    return;
   for (;;) {
     // Sample "producer finished" before reading: a reader that then finds lag() == 0 has
     // provably seen (or been told it lost) everything.
@@ -90,12 +96,13 @@ void runReader(const SpmcRing<typename Codec::Item>& ring, const ReaderSpec& spe
 // Short-lived readers of random resumeLag and maxLag, created and dropped while everything else
 // runs.
 template <class Codec>
-void runChurn(const SpmcRing<typename Codec::Item>& ring, std::uint64_t seed,
-              const std::atomic<bool>& produced, FailureLog& log, std::uint64_t& created) {
+void runChurn(const SpmcRing<typename Codec::Item>& ring, std::size_t granularity,
+              std::uint64_t seed, const std::atomic<bool>& produced, FailureLog& log,
+              std::uint64_t& created) {
   Rng rng(seed);
   do {  // at least once, however quickly the producer finishes
     CheckedReader<Codec> reader(ring, rng.between(0, ring.capacity()),
-                                rng.between(0, ring.capacity()), 64);
+                                rng.between(0, ring.capacity()), 64, granularity);
     ++created;
     for (std::size_t reads = rng.between(1, 20); reads > 0; --reads) {
       if (!reader.step(log, rng.between(1, 64))) return;
@@ -123,10 +130,11 @@ void run(const Case& c) {
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < c.readers.size(); ++i)
     threads.emplace_back([&, i] {
-      runReader<Codec>(ring, c.readers[i], c.seed + 100 + i, ready, produced, log, reports[i]);
+      runReader<Codec>(ring, c.readers[i], c, c.seed + 100 + i, ready, produced, log, reports[i]);
     });
   if (c.churn)
-    threads.emplace_back([&] { runChurn<Codec>(ring, c.seed + 99, produced, log, churned); });
+    threads.emplace_back(
+        [&] { runChurn<Codec>(ring, c.granularity, c.seed + 99, produced, log, churned); });
 
   std::thread producer([&] {
     ready.wait();  // the early readers exist before the first item is written
@@ -134,8 +142,9 @@ void run(const Case& c) {
     std::vector<Item> buf(c.maxBatch);
     std::uint64_t next = c.start, remaining = c.items;
     while (remaining > 0 && !log.failed()) {
-      const std::size_t n =
-          static_cast<std::size_t>(std::min<std::uint64_t>(rng.between(1, c.maxBatch), remaining));
+      const std::size_t g = c.granularity;
+      const std::size_t n = static_cast<std::size_t>(
+          std::min<std::uint64_t>(g * rng.between(1, c.maxBatch / g), remaining));
       for (std::size_t i = 0; i < n; ++i) buf[i] = Codec::make(next + i);
       ring.write(buf.data(), n);
       next += n;
@@ -192,4 +201,31 @@ TEST_CASE("SpmcRing stress tagged items detect torn copies") {
 TEST_CASE("SpmcRing stress tagged items across the 32-bit and 64-bit wraps") {
   // Start a little below 2^64: the low 32 bits (the tag) wrap at the same moment.
   run<TaggedCodec>({16, kMax - 1000, iterations(1'000'000), 20, 4, mixedReaders(16), true, 15});
+}
+
+// Lagging readers of g-item frames, with lags that are not whole frames (rounded by the ring) and
+// reads of any size (whole frames come back). The slow reader takes one frame per read.
+std::vector<ReaderSpec> frameReaders(std::size_t capacity, std::size_t g) {
+  return {{4096, 0, 0, 0, false},
+          {17, capacity / 2 + 1, capacity - 1, 4, false},
+          {g, capacity, 0, 2, false},
+          {7, 1, capacity / 4 + 1, 3, true}};
+}
+
+TEST_CASE("SpmcRing stress stereo frames with odd lags") {
+  // 2^64 is a whole number of stereo frames, so the wrap is no special case here; odd lags are.
+  const std::uint64_t n = 2 * iterations(1'500'000);
+  run<PositionCodec>({64, kMax - n / 2, n, 40, 4, frameReaders(64, 2), true, 16, 2});
+}
+
+TEST_CASE("SpmcRing stress 3-item frames in a ring that is not a whole number of frames") {
+  // Capacity 16 (5 frames and an item) with batches up to 8 frames, larger than the ring: the
+  // oldest safe position, intent - 16, regularly falls mid-frame. 2^64 is not a multiple of 3, so
+  // the run across it checks that alignment counts from the reader's start, not from 0.
+  run<PositionCodec>({16, kMax - 3000, 3 * iterations(700'000), 24, 3, frameReaders(16, 3), true,
+                      17, 3});
+}
+
+TEST_CASE("SpmcRing stress 3-item tagged frames detect torn copies") {
+  run<TaggedCodec>({64, 0, 3 * iterations(700'000), 48, 4, frameReaders(64, 3), true, 18, 3});
 }

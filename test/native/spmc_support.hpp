@@ -59,7 +59,10 @@ struct TaggedCodec {
 //   - each returned item must match the expected position, which then advances,
 //   - nothing returned is more than maxLag behind the write position sampled before the read,
 //     and nothing returned lies beyond the write position sampled after it,
-//   - the reader's own position() must equal the expected one afterwards.
+//   - the reader's own position() must equal the expected one afterwards,
+//   - with a granularity g, every read returns and loses whole frames and the reader only ever
+//     stands on a whole number of frames from where it started (items encode their position, so
+//     this is the same as every item sitting at the channel its index says).
 template <class Codec>
 class CheckedReader {
  public:
@@ -67,11 +70,20 @@ class CheckedReader {
   using Ring = rt::SpmcRing<Item>;
   using Result = typename Ring::ReadResult;
 
-  // resumeLag and maxLag as for SpmcRing::reader (0: default).
-  CheckedReader(const Ring& ring, std::size_t resumeLag, std::size_t maxLag, std::size_t maxRead)
-      : ring_(ring), reader_(ring.reader(resumeLag, maxLag)),
-        maxLag_(maxLag == 0 ? ring.capacity() : std::min(maxLag, ring.capacity())),
+  // resumeLag, maxLag and granularity as for SpmcRing::reader (0: default).
+  CheckedReader(const Ring& ring, std::size_t resumeLag, std::size_t maxLag, std::size_t maxRead,
+                std::size_t granularity = 1)
+      : ring_(ring), reader_(ring.reader(resumeLag, maxLag, granularity)),
+        g_(granularity == 0 ? 1 : granularity),
+        maxLag_(effectiveMaxLag(ring.capacity(), maxLag, g_)),
         start_(reader_.position()), expected_(start_), buf_(maxRead) {}
+
+  // The rule SpmcRing::reader documents, worked out independently: clamp to the capacity, then
+  // whole frames, at least one.
+  static std::size_t effectiveMaxLag(std::size_t capacity, std::size_t maxLag, std::size_t g) {
+    const std::size_t limit = maxLag == 0 ? capacity : std::min(maxLag, capacity);
+    return std::max(g, limit / g * g);
+  }
 
   // One read of up to maxRead (<= the constructor's) items; nullopt after logging a failure.
   std::optional<Result> step(FailureLog& log, std::size_t maxRead) {
@@ -79,6 +91,16 @@ class CheckedReader {
     const Result res = reader_.read(buf_.data(), maxRead);
     if (res.items > maxRead) {
       log.fail("read returned more than maxItems");
+      return std::nullopt;
+    }
+    if (reader_.maxLag() != maxLag_) {
+      log.fail("effective maxLag " + std::to_string(reader_.maxLag()) + ", want " +
+               std::to_string(maxLag_));
+      return std::nullopt;
+    }
+    if (res.items % g_ != 0 || res.lost % g_ != 0) {
+      log.fail("a read returned or lost part of a frame: items " + std::to_string(res.items) +
+               ", lost " + std::to_string(res.lost) + ", granularity " + std::to_string(g_));
       return std::nullopt;
     }
     if (res.lost > 0) {
@@ -106,6 +128,8 @@ class CheckedReader {
     }
     items_ += res.items;
     if (!expectEq(log, "reader position", reader_.position(), expected_)) return std::nullopt;
+    if (!expectEq(log, "reader position mod granularity", (expected_ - start_) % g_, 0))
+      return std::nullopt;
     return res;
   }
   std::optional<Result> step(FailureLog& log) { return step(log, buf_.size()); }
@@ -134,6 +158,7 @@ class CheckedReader {
  private:
   const Ring& ring_;
   typename Ring::Reader reader_;
+  std::size_t g_;
   std::size_t maxLag_;
   std::uint64_t start_, expected_;
   std::vector<Item> buf_;
