@@ -109,7 +109,6 @@ it('arrays: a hole reads as a hole, not as a polluted Array.prototype element', 
   const mixer = new Mixer(); // virtual clock: device sources are allowed, and checked before any lookup
   const result = polluted(
     { 0: 0 },
-    // eslint-disable-next-line no-sparse-arrays
     () => caught(() => mixer.addInput({ source: { device: 'default', channels: [, 1] as number[] } })),
     Array.prototype,
   );

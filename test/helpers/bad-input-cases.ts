@@ -121,7 +121,7 @@ export function cases(): Case[] {
     ['[0, 1, 2]', () => [0, 1, 2]],
     ...badNumbers({ min: 0, max: 2 ** 53 - 1, integer: true }).map(([l, m]): Value => [`[${l}]`, () => [m()]]),
     ...notNumbers.map(([l, m]): Value => [`[${l}]`, () => [m()]]),
-    ['[, 1] (a hole)', () => [, 1]], // eslint-disable-line no-sparse-arrays
+    ['[, 1] (a hole)', () => [, 1]],
     ['a Proxy of [0] whose get trap throws', () => new Proxy([0], { get: () => { throw new Error('trap'); } })],
     ["a Proxy of [0] whose length is 'x'", () => new Proxy([0], { get: (t, k) => (k === 'length' ? 'x' : Reflect.get(t, k)) })],
     ['a Proxy of [0] whose length is 1e9', () => new Proxy([0], { get: (t, k) => (k === 'length' ? 1e9 : Reflect.get(t, k)) })],

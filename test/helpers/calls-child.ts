@@ -3,7 +3,7 @@
  * reports one line per call on stdout, written synchronously so that a crash still leaves the
  * line saying which call was running:
  *   N <count>           how many calls the module has
- *   B {i, what}         call i begins
+ *   B {i, what, expect} call i begins
  *   R {CaseResult}      call i ended
  *   U {i, outcome}      an uncaught exception or rejection while call i (or its cleanup) ran
  *   S {summary}         this child's summary (counts per outcome, offenders), then DONE
@@ -51,7 +51,6 @@ async function runOne(c: Case, i: number, judge: CaseModule['judge']): Promise<C
 
 /** Runs the calls of `casesFile` from index `from` on. */
 export async function main(casesFile: string, from: number): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(casesFile) as CaseModule;
   const cases = mod.cases();
   let current = from;
@@ -64,7 +63,7 @@ export async function main(casesFile: string, from: number): Promise<void> {
   for (let i = from; i < cases.length; i++) {
     current = i;
     const c = cases[i]!;
-    line('B', { i, what: c.what });
+    line('B', { i, what: c.what, expect: c.expect });
     const r = await runOne(c, i, mod.judge);
     outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
     if (r.offence !== null) offenders.push(r);

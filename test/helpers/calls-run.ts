@@ -57,7 +57,7 @@ export async function runCalls(casesFile: string, env: NodeJS.ProcessEnv = {}): 
   for (;;) {
     children++;
     const r = await runNode(bootstrap(casesFile), { ...env, RINGMIX_CALLS_FROM: String(from) }, { idleTimeoutMs: 60000 });
-    let begun: { i: number; what: string } | undefined;
+    let begun: Pick<CaseResult, 'i' | 'what' | 'expect'> | undefined;
     let done = false;
     for (const text of r.out.split('\n')) {
       const space = text.indexOf(' ');
@@ -69,7 +69,7 @@ export async function runCalls(casesFile: string, env: NodeJS.ProcessEnv = {}): 
         continue; // a line cut short by a crash
       }
       if (tag === 'N') calls = body as number;
-      else if (tag === 'B') begun = body as { i: number; what: string };
+      else if (tag === 'B') begun = body as Pick<CaseResult, 'i' | 'what' | 'expect'>;
       else if (tag === 'R') results.set((body as CaseResult).i, body as CaseResult);
       else if (tag === 'U') stray.push(`call #${body.i}: uncaught ${body.outcome}`);
       else if (tag === 'DONE') done = true;
@@ -79,7 +79,7 @@ export async function runCalls(casesFile: string, env: NodeJS.ProcessEnv = {}): 
       throw new Error(`the call child failed outside any call (${ending(r)})\n${r.err}`);
     }
     const outcome = r.idle ? 'hung' : 'crashed';
-    results.set(begun.i, { i: begun.i, what: begun.what, expect: 'coded', outcome, offence: ending(r) });
+    results.set(begun.i, { ...begun, outcome, offence: ending(r) });
     from = begun.i + 1;
     if (from >= calls) break;
   }
