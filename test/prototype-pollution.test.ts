@@ -6,24 +6,9 @@
 import { Mixer } from '..';
 import { channel, goertzelDb } from './helpers/audio';
 import { render } from './helpers/mix';
+import { withPollutedPrototype as polluted } from './helpers/pollute';
 
 const sampleRate = 48000;
-
-/** Runs `fn` with these properties on Object.prototype, removing them afterwards whatever happens. */
-function polluted<T>(props: Record<string, unknown>, fn: () => T): T {
-  const proto = Object.prototype as Record<string, unknown>;
-  for (const key of Object.keys(props)) {
-    if (Object.prototype.hasOwnProperty.call(proto, key)) throw new Error(`Object.prototype.${key} already exists`);
-  }
-  try {
-    for (const [key, value] of Object.entries(props)) {
-      Object.defineProperty(proto, key, { value, configurable: true, writable: true, enumerable: true });
-    }
-    return fn();
-  } finally {
-    for (const key of Object.keys(props)) delete proto[key];
-  }
-}
 
 /** What an error looked like, captured while polluted. */
 function caught(fn: () => unknown): { name: string; code: unknown; message: string } | 'no error' {
@@ -122,15 +107,11 @@ it('output options and device selectors: inherited fields are ignored, before an
 
 it('arrays: a hole reads as a hole, not as a polluted Array.prototype element', async () => {
   const mixer = new Mixer(); // virtual clock: device sources are allowed, and checked before any lookup
-  const proto = Array.prototype as unknown as Record<number, unknown>;
-  let result;
-  try {
-    proto[0] = 0;
-    // eslint-disable-next-line no-sparse-arrays
-    result = caught(() => mixer.addInput({ source: { device: 'default', channels: [, 1] as number[] } }));
-  } finally {
-    delete proto[0];
-  }
+  const result = polluted(
+    { 0: 0 },
+    () => caught(() => mixer.addInput({ source: { device: 'default', channels: [, 1] as number[] } })),
+    Array.prototype,
+  );
   expect(result).toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: expect.stringMatching(/source.channels\[0\] must be a number/) });
   await mixer.close();
 });
