@@ -13,4 +13,22 @@ namespace ringmix::platform {
 bool lockMemory(const void* data, std::size_t bytes) noexcept;
 void unlockMemory(const void* data, std::size_t bytes) noexcept;
 
+// Locks a region for as long as it lives (unlocked on destruction, before the memory is freed).
+class LockedRegion {
+ public:
+  LockedRegion(const void* data, std::size_t bytes) noexcept
+      : data_(data), bytes_(bytes), locked_(lockMemory(data, bytes)) {}
+  ~LockedRegion() {
+    if (locked_) unlockMemory(data_, bytes_);
+  }
+  LockedRegion(const LockedRegion&) = delete;
+  LockedRegion& operator=(const LockedRegion&) = delete;
+  bool locked() const noexcept { return locked_; }
+
+ private:
+  const void* data_;
+  std::size_t bytes_;
+  bool locked_;
+};
+
 }  // namespace ringmix::platform

@@ -193,6 +193,10 @@ class SpmcRing {
     return Reader(this, published_.load(std::memory_order_acquire), lag, limit, g);
   }
 
+  // The item storage, for locking it in RAM (control side, before real-time use).
+  const void* storage() const noexcept { return buffer_.get(); }
+  std::size_t storageBytes() const noexcept { return capacity_ * sizeof(T); }
+
   std::uint64_t writePosition() const noexcept { return published_.load(std::memory_order_acquire); }
 
  private:

@@ -118,27 +118,9 @@ class SpscRing {
   std::uint64_t writePosition() const noexcept { return prod_.write.load(std::memory_order_acquire); }
   std::uint64_t readPosition() const noexcept { return cons_.read.load(std::memory_order_acquire); }
 
-  // ---- transition: the old API with both sides on the ring --------------------------------------
-  // Kept only until binding/engine and binding/devices hold handles; each forwards to a handle
-  // that is not registered as taken, so nothing stops a second producer here.
-  [[deprecated("use producer()/consumer() handles")]]
-  std::size_t writeAvailable() noexcept { return Producer(this).writeAvailable(); }
-  [[deprecated("use producer()/consumer() handles")]]
-  WriteChunk writeChunk(std::size_t n) noexcept { return Producer(this).writeChunk(n); }
-  [[deprecated("use producer()/consumer() handles")]]
-  std::size_t tryPush(const T* data, std::size_t n, std::size_t granularity = 1) noexcept {
-    return Producer(this).tryPush(data, n, granularity);
-  }
-  [[deprecated("use producer()/consumer() handles")]]
-  std::size_t push(const T* data, std::size_t n, std::size_t granularity = 1) noexcept {
-    return Producer(this).push(data, n, granularity);
-  }
-  [[deprecated("use producer()/consumer() handles")]]
-  std::size_t readAvailable() noexcept { return Consumer(this).readAvailable(); }
-  [[deprecated("use producer()/consumer() handles")]]
-  ReadChunk readChunk(std::size_t n) noexcept { return Consumer(this).readChunk(n); }
-  [[deprecated("use producer()/consumer() handles")]]
-  std::size_t pop(T* out, std::size_t n) noexcept { return Consumer(this).pop(out, n); }
+  // The item storage, for locking it in RAM (control side, before real-time use).
+  const void* storage() const noexcept { return buffer_.get(); }
+  std::size_t storageBytes() const noexcept { return capacity_ * sizeof(T); }
 
  private:
   void commitWrite(std::size_t k) noexcept {

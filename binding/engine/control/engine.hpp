@@ -28,6 +28,7 @@
 #include "engine/realtime/master_clock.hpp"
 #include "engine/realtime/mix_cycle.hpp"
 #include "engine/realtime/playback.hpp"
+#include "platform/memory_lock.hpp"
 #include "rt/command_queue.hpp"
 #include "rt/event_queue.hpp"
 #include "rt/snapshot.hpp"
@@ -168,6 +169,10 @@ class Engine {
   bool running_ = false;
   bool clockDown_ = false;
   int hostPriority_ = -1;  // what the host thread was last set to (device clock)
+
+  // The engine (with the cycle, its buffers and meters) and the broadcast ring stay resident.
+  platform::LockedRegion selfLock_{this, sizeof(Engine)};
+  platform::LockedRegion outputLock_{output_.storage(), output_.storageBytes()};
 
   std::mutex closeLock_;
   bool closed_ = false;

@@ -18,6 +18,7 @@
 #include "engine/realtime/resampler.hpp"
 #include "engine/realtime/strip_controls.hpp"
 #include "engine/realtime/virtual_source.hpp"
+#include "platform/memory_lock.hpp"
 #include "rt/spsc_ring.hpp"
 
 namespace ringmix::engine {
@@ -38,7 +39,8 @@ struct InputSpec {
 
 struct Input {
   Input(std::uint32_t id, std::uint32_t channels, std::uint32_t ringFrames, const StripParams& strip)
-      : ring(static_cast<std::size_t>(ringFrames) * channels), controls(strip), rt(id, channels, ring, controls) {}
+      : ring(static_cast<std::size_t>(ringFrames) * channels), controls(strip), rt(id, channels, ring, controls),
+        ringLock(ring.storage(), ring.storageBytes()), selfLock(this, sizeof(Input)) {}
 
   std::uint32_t id() const noexcept { return rt.id; }
   std::uint32_t channels() const noexcept { return rt.channels; }
@@ -55,6 +57,9 @@ struct Input {
   std::unique_ptr<Resampler> resampler;          // capture at another rate (used by the cycle)
   std::uint32_t deviceRate = 0;
   std::uint64_t startFrame = 0;  // simulated clock: the master frame it was added at
+
+  // Real-time threads read and write these: keep them resident (best effort).
+  platform::LockedRegion ringLock, selfLock;
 
   // Retirement (JS thread only).
   bool cycleReleased = false;   // the cycle handed rt back

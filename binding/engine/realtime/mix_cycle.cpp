@@ -16,8 +16,6 @@ MixCycle::MixCycle(const EngineConfig& config, const CycleLinks& links)
       rampFrames_(static_cast<std::uint32_t>(std::lround(config.rampMs * config.sampleRate / 1000.0))),
       meterBlocks_(static_cast<std::size_t>(
           std::ceil(config.meterWindowMs / (1000.0 * config.periodFrames / config.sampleRate)))),
-      scratch_(new float[static_cast<std::size_t>(kMaxPeriodFrames) * kMaxChannels]()),
-      bus_(new float[static_cast<std::size_t>(kMaxPeriodFrames) * kMaxChannels]()),
       stats_(config) {
   masterGain_.reset(1.0f);
   masterMeter_.configure(meterBlocks_);
@@ -97,8 +95,8 @@ std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t lateNs, float* de
   drainCommands();
   pullControls();
   const std::uint32_t out = config_.channels;
-  float* bus = bus_.get();
-  float* scratch = scratch_.get();
+  float* bus = bus_;
+  float* scratch = scratch_;
   std::memset(bus, 0, static_cast<std::size_t>(frames) * out * sizeof(float));
 
   for (std::uint32_t i = 0; i < inputCount_; ++i) {

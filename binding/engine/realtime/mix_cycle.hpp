@@ -76,8 +76,9 @@ class MixCycle {
   std::uint32_t rampFrames_;
   std::size_t meterBlocks_;
 
-  std::unique_ptr<float[]> scratch_;  // one input's frames
-  std::unique_ptr<float[]> bus_;      // the mix
+  // Inline, so they are part of the engine's memory (locked with it).
+  float scratch_[kMaxPeriodFrames * kMaxChannels] = {};  // one input's frames
+  float bus_[kMaxPeriodFrames * kMaxChannels] = {};      // the mix
 
   LinearRamp masterGain_;
   std::uint64_t masterSeen_ = 0;
