@@ -16,16 +16,40 @@
 
 namespace ringmix::addon {
 
-// An own property of `o`, or undefined.
-inline Napi::Value ownProp(const Napi::Object& o, const char* key) {
-  if (!o.HasOwnProperty(key)) return o.Env().Undefined();
-  return o.Get(key);
+// Runs fn, which touches a caller's object (a getter or Proxy trap may run and throw): whatever it
+// throws becomes a coded TypeError with the original as its cause.
+template <class Fn>
+auto touch(Napi::Env env, const std::string& what, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const Napi::Error& e) {
+    Napi::Error err = typeError(env, what + " could not be read: reading it threw (see the error's cause)");
+    err.Value().Set("cause", e.Value());
+    throw err;
+  }
 }
 
+// An own property of `o`, or undefined: an inherited one (a polluted Object.prototype) never counts.
+inline Napi::Value ownProp(const Napi::Object& o, const char* key) {
+  return touch(o.Env(), key, [&] { return o.HasOwnProperty(key) ? o.Get(key) : o.Env().Undefined(); });
+}
+
+// A plain object: its prototype is null or some realm's Object.prototype. Anything else could
+// hand us options through its prototype chain or behave like something other than options.
 inline Napi::Object objectArg(const Napi::CallbackInfo& info, std::size_t i, const char* name) {
+  Napi::Env env = info.Env();
   if (info.Length() <= i || !info[i].IsObject() || info[i].IsArray() || info[i].IsFunction())
-    throw typeError(info.Env(), std::string(name) + " must be an object");
-  return info[i].As<Napi::Object>();
+    throw typeError(env, std::string(name) + " must be an object");
+  const Napi::Object o = info[i].As<Napi::Object>();
+  const bool plain = touch(env, name, [&] {
+    napi_value proto = nullptr, protoProto = nullptr;
+    NAPI_THROW_IF_FAILED(env, napi_get_prototype(env, o, &proto), false);
+    if (Napi::Value(env, proto).IsNull()) return true;
+    NAPI_THROW_IF_FAILED(env, napi_get_prototype(env, proto, &protoProto), false);
+    return Napi::Value(env, protoProto).IsNull();
+  });
+  if (!plain) throw typeError(env, std::string(name) + " must be a plain object ({ ... })");
+  return o;
 }
 
 // A number as a message shows it: 48000, 0.5, 1e+300.

@@ -13,7 +13,7 @@ Napi::Value MixerWrap::OpenTap(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   engine::Engine& e = engine(env);
   const auto frames = static_cast<std::size_t>(numberArg(info, 0, "capacityFrames", {1, 1 << 24, true}));
-  Napi::Object tap = RingmixAddon::of(env).tapConstructor.New({});
+  Napi::Object tap = RingmixAddon::of(env).tapConstructor.New({Napi::External<void>::New(env, TapWrap::constructionToken())});
   TapWrap::Unwrap(tap)->attach(engine_, frames, e.newConsumerId());
   return tap;
 }
@@ -30,8 +30,9 @@ Napi::Value MixerWrap::AddOutput(const Napi::CallbackInfo& info) {
   ref.name = stringOpt(d, "deviceName", "");
   ref.hostApi = stringOpt(d, "hostApi", "");
   const auto channels = static_cast<std::uint32_t>(numberArg(info, 1, "deviceChannels", {1, 64, true}));
-  const auto rate = static_cast<std::uint32_t>(numberArg(info, 2, "deviceRate", {0, 768000, true}));
+  const auto rate = static_cast<std::uint32_t>(numberArg(info, 2, "deviceRate", {0, 384000, true}));
   if (rate != 0 && rate < 8000) throw rangeError(env, "deviceRate must be 0 or from 8000");
+  if (info.Length() > 3 && !info[3].IsUndefined() && !info[3].IsString()) throw typeError(env, "label must be a string");
   const std::string label = info.Length() > 3 && info[3].IsString() ? info[3].As<Napi::String>().Utf8Value() : "output";
   return Napi::Number::New(env, e.addOutput(ref, channels, rate, label));
 }

@@ -57,7 +57,7 @@ Napi::Value MixerWrap::AddInput(const Napi::CallbackInfo& info) {
     spec.device.index = static_cast<int>(checkedNumber(env, index, "deviceIndex", {0, 1e6, true}));
     spec.device.name = stringOpt(o, "deviceName", "");
     spec.device.hostApi = stringOpt(o, "hostApi", "");
-    spec.deviceRate = static_cast<std::uint32_t>(numberOpt(o, "deviceRate", 0, {0, 768000, true}));
+    spec.deviceRate = static_cast<std::uint32_t>(numberOpt(o, "deviceRate", 0, {0, 384000, true}));
     if (spec.deviceRate != 0 && spec.deviceRate < 8000) throw rangeError(env, "deviceRate must be 0 or from 8000");
     spec.label = stringOpt(o, "label", "input");
     spec.deviceChannels = deviceChannels(env, o);
@@ -111,7 +111,8 @@ Napi::Value MixerWrap::Write(const Napi::CallbackInfo& info) {
     throw rangeError(env, "channels (" + std::to_string(channels) + ") must be the input's own (" +
                               std::to_string(e.inputChannels(id)) + ")");
   if (data.ElementLength() % channels != 0) throw rangeError(env, "data length must be a multiple of the input's channels");
-  if (data.ElementLength() == 0 || data.Data() == nullptr) return Napi::Number::New(env, 0);
+  if (data.ArrayBuffer().IsDetached()) throw typeError(env, "data's buffer is detached (it was transferred)");
+  if (data.ElementLength() == 0) return Napi::Number::New(env, 0);
   return Napi::Number::New(env, static_cast<double>(e.writeInput(id, data.Data(), data.ElementLength() / channels)));
 }
 

@@ -107,13 +107,20 @@ engine::Engine& MixerWrap::engine(Napi::Env env) {
 }
 
 Napi::Value MixerWrap::Start(const Napi::CallbackInfo& info) {
-  engine(info.Env()).start();
+  realtimeEngine(info.Env(), "start").start();
   return info.Env().Undefined();
 }
 
 Napi::Value MixerWrap::Stop(const Napi::CallbackInfo& info) {
-  engine(info.Env()).stop();
+  realtimeEngine(info.Env(), "stop").stop();
   return info.Env().Undefined();
+}
+
+engine::Engine& MixerWrap::realtimeEngine(Napi::Env env, const char* method) {
+  engine::Engine& e = engine(env);
+  if (e.mode() == engine::ClockMode::Simulated)
+    throw stateError(env, "ERR_WRONG_CLOCK", std::string(method) + "() is for real-time clocks (use advance())");
+  return e;
 }
 
 Napi::Value MixerWrap::Advance(const Napi::CallbackInfo& info) {

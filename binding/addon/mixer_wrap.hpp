@@ -32,6 +32,7 @@ class MixerWrap : public Napi::ObjectWrap<MixerWrap> {
 
   void init(const Napi::CallbackInfo& info);
   engine::Engine& engine(Napi::Env env);
+  engine::Engine& realtimeEngine(Napi::Env env, const char* method);  // ERR_WRONG_CLOCK on a simulated one
 
   Napi::Value AddInput(const Napi::CallbackInfo& info);
   Napi::Value RemoveInput(const Napi::CallbackInfo& info);

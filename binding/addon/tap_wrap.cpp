@@ -11,7 +11,16 @@ Napi::Function TapWrap::Define(Napi::Env env) {
                       InstanceMethod<&TapWrap::guard<&TapWrap::Close>>("close")});
 }
 
-TapWrap::TapWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TapWrap>(info) {}
+// Only MixerWrap::OpenTap makes taps: it passes the addon's private token, which JS cannot have.
+TapWrap::TapWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TapWrap>(info) {
+  if (info.Length() < 1 || !info[0].IsExternal() || info[0].As<Napi::External<void>>().Data() != constructionToken())
+    throw typeError(info.Env(), "taps are made by mixer.openTap(), not with new");
+}
+
+void* TapWrap::constructionToken() {
+  static int token;
+  return &token;
+}
 
 void TapWrap::attach(std::shared_ptr<engine::Engine> engine, std::size_t capacityFrames, std::uint32_t id) {
   channels_ = engine->config().channels;
@@ -44,9 +53,9 @@ Napi::Value TapWrap::Read(const Napi::CallbackInfo& info) {
 
 Napi::Value TapWrap::Stats(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  if (!reader_) throw stateError(env, "ERR_CLOSED", "the tap is closed");
   Napi::Object o = Napi::Object::New(env);
   o.Set("id", id_);
-  if (!reader_) return o;
   o.Set("lagFrames", static_cast<double>(reader_->lag() / channels_));
   o.Set("dropouts", static_cast<double>(reader_->dropouts()));
   o.Set("lostFrames", static_cast<double>(reader_->lostItems() / channels_));

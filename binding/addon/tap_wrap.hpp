@@ -19,6 +19,8 @@ class TapWrap : public Napi::ObjectWrap<TapWrap> {
   explicit TapWrap(const Napi::CallbackInfo& info);
   // Called by MixerWrap::OpenTap on a freshly constructed TapWrap.
   void attach(std::shared_ptr<engine::Engine> engine, std::size_t capacityFrames, std::uint32_t id);
+  // The argument MixerWrap::OpenTap constructs a Tap with (as a Napi::External).
+  static void* constructionToken();
 
  private:
   using Method = Napi::Value (TapWrap::*)(const Napi::CallbackInfo&);

@@ -149,7 +149,7 @@ export function judge(thrown: unknown, expect: Expect): string | null {
     if (thrown instanceof RangeError && code === 'ERR_OUT_OF_RANGE') return null;
     return 'expected a TypeError or RangeError with an argument code';
   }
-  if (typeof expect === 'object') {
+  if (typeof expect === 'object' && 'state' in expect) {
     return thrown instanceof RingmixError && code === expect.state ? null : `expected RingmixError ${expect.state}`;
   }
   return thrown instanceof RingmixError ? null : 'expected a RingmixError';

@@ -12,6 +12,12 @@ export type Expect =
   | { state: string }
   /** Any coded error (the native layer, where the kind of error is the addon's to choose). */
   | 'coded'
+  /**
+   * The native layer only: the TypeError V8 or N-API throws before the addon's code runs (a
+   * method called on the wrong receiver, the class called without new). It cannot carry a code;
+   * the public API never hands these functions out.
+   */
+  | { engineTypeError: RegExp }
   /** A control: a valid call that must succeed (and pass its own check, if it has one). */
   | 'ok';
 
@@ -77,5 +83,5 @@ export function outcomeOf(t: Thrown): string {
 
 /** A short, readable form of an expectation. */
 export function showExpect(e: Expect): string {
-  return typeof e === 'string' ? e : e.state;
+  return typeof e === 'string' ? e : 'state' in e ? e.state : `V8's TypeError ${e.engineTypeError}`;
 }

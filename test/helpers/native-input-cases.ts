@@ -13,6 +13,8 @@ const N = native();
 const { Tap } = N as unknown as { Tap: { new (): NativeTap; prototype: object } };
 const CODED: Expect = 'coded';
 const CLOSED: Expect = { state: 'ERR_CLOSED' };
+/** V8 checks a method's receiver against its class before the addon's code runs. */
+const RECEIVER: Expect = { engineTypeError: /Illegal invocation/ };
 
 const base: NativeMixerOptions = { sampleRate: 48000, periodFrames: 256, channels: 2, clock: 'simulated' };
 const strip = { gainDb: 0, pan: 0, muted: false, solo: false };
@@ -92,7 +94,9 @@ export function cases(): Case[] {
   add('new Mixer(simulated options inheriting meterWindowMs: NaN)', bare(() => make(Object.assign(Object.create({ meterWindowMs: NaN }), base))));
   add('new Mixer({ get sampleRate() { throw } })', bare(() => make(Object.defineProperty({ ...base }, 'sampleRate', { get: boom }))));
   add('new Mixer(Proxy whose get trap throws)', bare(() => make(new Proxy(base, { get: boom }))));
-  add('Mixer(options) without new', bare(() => (N.Mixer as unknown as (o: unknown) => unknown)(base)));
+  add('Mixer(options) without new', bare(() => (N.Mixer as unknown as (o: unknown) => unknown)(base)), {
+    engineTypeError: /without 'new'/,
+  });
 
   // addInput(spec)
   add('addInput()', on((f) => (f.m.addInput as () => number)()));
@@ -193,15 +197,20 @@ export function cases(): Case[] {
   add('new Tap().read(1) from JS', bare(() => new Tap().read(1)));
 
   // Outputs (no audio backend in this run)
+  const dev = { deviceIndex: 0, deviceName: 'x', hostApi: 'y' };
   const outputs: Pairs = [
-    ['0, 0, 48000, "o"', [0, 0, 48000, 'o']],
-    ['0, 65, 48000, "o"', [0, 65, 48000, 'o']],
-    ['NaN, 2, 48000, "o"', [NaN, 2, 48000, 'o']],
-    ['0, NaN, 48000, "o"', [0, NaN, 48000, 'o']],
-    ['0, 2, NaN, "o"', [0, 2, NaN, 'o']],
-    ['0, 2, -1, "o"', [0, 2, -1, 'o']],
-    ['0, 2, 1e300, "o"', [0, 2, 1e300, 'o']],
-    ['0, 2, 48000, 5', [0, 2, 48000, 5]],
+    ['0, 2, 48000, "o"', [0, 2, 48000, 'o']],
+    ['{ deviceIndex: NaN }, 2, 48000, "o"', [{ ...dev, deviceIndex: NaN }, 2, 48000, 'o']],
+    ['{ deviceIndex: -1 }, 2, 48000, "o"', [{ ...dev, deviceIndex: -1 }, 2, 48000, 'o']],
+    ['{ deviceName: 5 }, 2, 48000, "o"', [{ ...dev, deviceName: 5 }, 2, 48000, 'o']],
+    ['Object.create(device), 2, 48000, "o"', [Object.create(dev), 2, 48000, 'o']],
+    ['device, 0, 48000, "o"', [dev, 0, 48000, 'o']],
+    ['device, 65, 48000, "o"', [dev, 65, 48000, 'o']],
+    ['device, NaN, 48000, "o"', [dev, NaN, 48000, 'o']],
+    ['device, 2, NaN, "o"', [dev, 2, NaN, 'o']],
+    ['device, 2, -1, "o"', [dev, 2, -1, 'o']],
+    ['device, 2, 1e300, "o"', [dev, 2, 1e300, 'o']],
+    ['device, 2, 48000, 5', [dev, 2, 48000, 5]],
     ['', []],
   ];
   for (const [label, args] of outputs) {
@@ -222,7 +231,7 @@ export function cases(): Case[] {
     ['metrics()', (f) => f.m.metrics()],
     ['pollEvents()', (f) => f.m.pollEvents()],
     ['openTap(4800)', (f) => f.m.openTap(4800)],
-    ["addOutput(0, 2, 48000, 'o')", (f) => f.m.addOutput(0, 2, 48000, 'o')],
+    ["addOutput({ deviceIndex: 0, ... }, 2, 48000, 'o')", (f) => f.m.addOutput({ deviceIndex: 0, deviceName: 'x', hostApi: 'y' }, 2, 48000, 'o')],
     ['removeOutput(1)', (f) => f.m.removeOutput(1)],
     ['deviceStatus()', (f) => f.m.deviceStatus()],
     ['pollDeviceFailures()', (f) => f.m.pollDeviceFailures()],
@@ -233,13 +242,13 @@ export function cases(): Case[] {
   const mixerMethods = Object.getOwnPropertyNames(N.Mixer.prototype).filter((k) => k !== 'constructor');
   for (const name of mixerMethods) {
     const method = (N.Mixer.prototype as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!;
-    add(`Mixer.prototype.${name}.call({})`, on(() => method.call({}, 1, 1, 1)));
-    add(`Mixer.prototype.${name}.call(a Tap)`, on((f) => method.call(f.tap, 1, 1, 1)));
+    add(`Mixer.prototype.${name}.call({})`, on(() => method.call({}, 1, 1, 1)), RECEIVER);
+    add(`Mixer.prototype.${name}.call(a Tap)`, on((f) => method.call(f.tap, 1, 1, 1)), RECEIVER);
   }
   const tapProto = Tap.prototype as Record<string, (...a: unknown[]) => unknown>;
   for (const name of ['read', 'stats', 'close']) {
-    add(`Tap.prototype.${name}.call({})`, on(() => tapProto[name]!.call({}, 1)));
-    add(`Tap.prototype.${name}.call(a Mixer)`, on((f) => tapProto[name]!.call(f.m, 1)));
+    add(`Tap.prototype.${name}.call({})`, on(() => tapProto[name]!.call({}, 1)), RECEIVER);
+    add(`Tap.prototype.${name}.call(a Mixer)`, on((f) => tapProto[name]!.call(f.m, 1)), RECEIVER);
   }
   return list;
 }
@@ -248,8 +257,11 @@ export function cases(): Case[] {
 export function judge(thrown: unknown, expect: Expect): string | null {
   const { code } = describeThrown(thrown);
   if (!(thrown instanceof Error)) return 'threw something that is not an Error';
+  if (typeof expect === 'object' && 'engineTypeError' in expect) {
+    return thrown instanceof TypeError && expect.engineTypeError.test(thrown.message) ? null : "expected V8's own TypeError";
+  }
   if (typeof code !== 'string') return 'threw an error without a code';
-  if (typeof expect === 'object') return code === expect.state ? null : `expected code ${expect.state}`;
+  if (typeof expect === 'object' && 'state' in expect) return code === expect.state ? null : `expected code ${expect.state}`;
   if (thrown instanceof TypeError && code !== 'ERR_INVALID_ARG_TYPE') return 'a TypeError must have code ERR_INVALID_ARG_TYPE';
   if (thrown instanceof RangeError && code !== 'ERR_OUT_OF_RANGE') return 'a RangeError must have code ERR_OUT_OF_RANGE';
   return null;
