@@ -42,7 +42,7 @@ export function checkObject<const K extends string>(value: unknown, what: string
   const keys = touch(what, () => Reflect.ownKeys(obj));
   for (const key of keys) {
     if (typeof key === 'string' && (allowed as readonly string[]).includes(key)) continue;
-    // Non-enumerable own properties are not options anyone passed (a class's hidden state).
+    // A non-enumerable own property was hidden on purpose: not an option, unless it is a known one.
     if (!touch(what, () => Object.prototype.propertyIsEnumerable.call(obj, key))) continue;
     const name = typeof key === 'symbol' ? key.toString() : `'${key}'`;
     throw typeError(`${what}: unknown option ${name} (accepted: ${allowed.join(', ')})`, 'ERR_UNKNOWN_OPTION');
@@ -147,7 +147,7 @@ function isDetached(buffer: ArrayBufferLike): boolean {
 }
 
 /** A short, safe description of any value for messages (never throws, never runs user code). */
-export function describe(value: unknown): string {
+function describe(value: unknown): string {
   switch (typeof value) {
     case 'string':
       return value.length > 40 ? `'${value.slice(0, 40)}…' (${value.length} characters)` : `'${value}'`;

@@ -4,12 +4,10 @@
  * Object.prototype, and the valid controls.
  */
 import { listDevices, listHostApis } from '../..';
-import { ARG, Mixer, badSelectors, bare, closed, on, state, type Fixture } from './bad-input-fixture';
+import { ARG, GAIN, Mixer, badSelectors, bare, closed, on, state, type Fixture } from './bad-input-fixture';
 import { badNumberValues, hostileObjects, notBooleans, notPlainObjects, revokedProxy, type Value } from './bad-values';
 import type { Case, Expect, Prepared } from './calls';
 import { withPollutedPrototype } from './pollute';
-
-const GAIN = { min: -144, max: 24, minusInfinity: true };
 
 /** Data that is not a Float32Array input.write() can take. */
 function badData(): Value[] {

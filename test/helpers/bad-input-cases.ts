@@ -6,11 +6,9 @@
  * everything.
  */
 import { apiCalls } from './bad-input-api';
-import { ARG, Mixer, RingmixError, badSelectors, bare, on, state } from './bad-input-fixture';
+import { ARG, GAIN, Mixer, RingmixError, badSelectors, bare, on, state } from './bad-input-fixture';
 import { badNumberValues, badNumbers, hostileObjects, notBooleans, notNumbers, notPlainObjects, notStrings, type Value } from './bad-values';
 import { describeThrown, type Case, type Expect, type Prepared } from './calls';
-
-const GAIN = { min: -144, max: 24, minusInfinity: true };
 
 /** The cases: constructor and options here, the rest of the API in bad-input-api.ts. */
 export function cases(): Case[] {

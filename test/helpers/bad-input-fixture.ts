@@ -10,6 +10,9 @@ export { Mixer, RingmixError };
 export const ARG: Expect = 'argument';
 export const state = (code: string): Expect => ({ state: code });
 
+/** The range of every gain (inputs, master): dB, or -Infinity for off. */
+export const GAIN = { min: -144, max: 24, minusInfinity: true };
+
 /** What every call gets: a fresh simulated (or virtual, never started) mixer and its parts. */
 export interface Fixture {
   mixer: Mixer;
