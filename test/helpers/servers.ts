@@ -50,9 +50,8 @@ function requireEnv(name: string): string {
  * jackd with the dummy driver under the private server name scripts/test-js.sh put in
  * JACK_DEFAULT_SERVER, which this process's JACK clients (PortAudio's JACK host API) use.
  */
-export async function startJack(sampleRate = 48000, period = 256): Promise<JackServer> {
-  const name = requireEnv('JACK_DEFAULT_SERVER');
-  const env = { ...process.env, JACK_NO_AUDIO_RESERVATION: '1' };
+export async function startJack(sampleRate = 48000, period = 256, name = requireEnv('JACK_DEFAULT_SERVER')): Promise<JackServer> {
+  const env = { ...process.env, JACK_DEFAULT_SERVER: name, JACK_NO_AUDIO_RESERVATION: '1' };
   const proc = spawn('jackd', ['-n', name, '--no-realtime', '-d', 'dummy', '-r', String(sampleRate), '-p', String(period)], {
     env,
     stdio: 'ignore',
@@ -90,7 +89,7 @@ export interface PulseServer {
  * host API) reaches it there.
  */
 export async function startPulse(sampleRate = 48000): Promise<PulseServer> {
-  const dir = requireEnv('PULSE_RUNTIME_PATH');
+  requireEnv('PULSE_RUNTIME_PATH'); // the daemon and PortAudio's ALSA plugin both find it there
   const state = fs.mkdtempSync(path.join(os.tmpdir(), 'ringmix-pulse-state-'));
   const env = { ...process.env, PULSE_STATE_PATH: state, HOME: state };
   const proc = spawn(

@@ -1,0 +1,74 @@
+/**
+ * What leaves for a device is clipped to ±1, and counted. Faders go to +24 dB and there is no
+ * limiter yet, so the float mix can exceed full scale; streams are opened with paClipOff, so an
+ * integer-format device would wrap those overs into full-scale cracks. Through JACK (which passes
+ * floats through untouched) a loopback hears exactly what we sent the device.
+ */
+import { Mixer, type Tap } from '..';
+import { channel } from './helpers/audio';
+import { startJack, type JackServer } from './helpers/servers';
+import { waitFor } from './helpers/wait';
+
+const device = { name: 'system', hostApi: 'JACK Audio Connection Kit' };
+const sampleRate = 48000;
+
+let jack: JackServer;
+beforeAll(async () => {
+  jack = await startJack(sampleRate, 256);
+});
+afterAll(async () => {
+  await jack?.stop();
+});
+
+const ports = (kind: 'in' | 'out') => jack.ports('ringmix').filter((p) => p.includes(`:${kind}_`));
+const peakOf = (x: Float32Array) => x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+
+/** Routes our new output port into our capture port instead of the dummy's capture. */
+async function loop(outBefore: Set<string>): Promise<void> {
+  await waitFor(() => ports('out').some((p) => !outBefore.has(p)) && ports('in').length >= 1, 'our ports');
+  const outPort = ports('out').find((p) => !outBefore.has(p))!;
+  jack.disconnect('system:capture_1', ports('in')[0]!);
+  jack.connect(outPort, ports('in')[0]!);
+}
+
+async function collect(tap: Tap, frames: number): Promise<Float32Array> {
+  const out = new Float32Array(frames * 2);
+  let got = 0;
+  await waitFor(() => {
+    const c = tap.read(frames - got);
+    out.set(c, got * 2);
+    got += c.length / 2;
+    return got >= frames;
+  }, `${frames} frames`);
+  return out;
+}
+
+it.each([
+  ['the output device driving the mix', true],
+  ['an extra output device', false],
+])('a mix at +6 dBFS reaches %s clipped at full scale; taps get it as it is', async (_what, clocked) => {
+  const before = new Set(ports('out'));
+  const mixer = new Mixer({ sampleRate, periodFrames: 256, ...(clocked ? { clock: { output: device } } : {}) });
+  try {
+    // -6 dBFS + 12 dB: a peak of 2.0, on the left only (balance, hard left).
+    mixer.addInput({ source: { generator: 'sine', frequency: 1000, levelDb: -6 }, gainDb: 12, pan: -1 });
+    const out = clocked ? null : mixer.addOutput({ device });
+    // What the device was sent, heard back on the right (a mono capture, hard right).
+    const back = mixer.addInput({ source: { device, channels: [0] }, pan: 1 });
+    const tap = mixer.tap();
+    mixer.start();
+    await loop(before);
+    await waitFor(() => (mixer.metrics().inputs.find((i) => i.id === back.id)!.peakDb[0] ?? -Infinity) > -1, 'the echo');
+    tap.read();
+    const mix = await collect(tap, sampleRate / 2);
+    expect(20 * Math.log10(peakOf(channel(mix, 2, 0)))).toBeCloseTo(6.02, 1); // consumers: unclipped
+    expect(peakOf(channel(mix, 2, 1))).toBeLessThanOrEqual(1); // the device: never past full scale
+    expect(peakOf(channel(mix, 2, 1))).toBeGreaterThan(0.99);
+    const m = mixer.metrics();
+    const stream = clocked ? m.clockDevice! : m.consumers.find((c) => c.id === out!.id)!.device!;
+    // Half of every 1 kHz cycle is beyond ±1 at a peak of 2 (|sin| > 0.5 for 2/3 of the time).
+    expect(stream.clippedSamples).toBeGreaterThan(sampleRate / 4);
+  } finally {
+    await mixer.close();
+  }
+});
