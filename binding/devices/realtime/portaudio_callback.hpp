@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "devices/stream.hpp"
+#include "devices/stream_buffers.hpp"
 #include "platform/clock.hpp"
 #include "platform/rt_scope.hpp"
 #include "platform/thread_priority.hpp"

@@ -3,7 +3,7 @@
 // an output device, or advance() for the simulated clock), watches device streams, and reads back
 // metrics and events. Every method but close() is called from the one JS thread that owns the
 // mixer, and none of them waits for a real-time thread (stop() and close() join threads that are
-// guaranteed to finish their tick: see engine/realtime/tick_loop.hpp).
+// guaranteed to finish their tick: see engine/realtime/clock/tick_loop.hpp).
 //
 // The files: engine.cpp (lifecycle and clocks), engine_inputs.cpp, engine_outputs.cpp,
 // engine_status.cpp (metrics, device status and failures).
@@ -25,9 +25,9 @@
 #include "engine/control/virtual_device_host.hpp"
 #include "engine/messages.hpp"
 #include "engine/metrics.hpp"
-#include "engine/realtime/master_clock.hpp"
-#include "engine/realtime/mix_cycle.hpp"
-#include "engine/realtime/playback.hpp"
+#include "engine/realtime/clock/master_clock.hpp"
+#include "engine/realtime/mix/mix_cycle.hpp"
+#include "engine/realtime/sinks/playback.hpp"
 #include "platform/memory_lock.hpp"
 #include "rt/command_queue.hpp"
 #include "rt/event_queue.hpp"

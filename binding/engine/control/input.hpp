@@ -12,12 +12,12 @@
 
 #include "devices/device_list.hpp"
 #include "devices/stream.hpp"
-#include "engine/realtime/capture.hpp"
-#include "engine/realtime/generator.hpp"
-#include "engine/realtime/input_rt.hpp"
-#include "engine/realtime/resampler.hpp"
-#include "engine/realtime/strip_controls.hpp"
-#include "engine/realtime/virtual_source.hpp"
+#include "engine/realtime/sources/capture.hpp"
+#include "engine/realtime/sources/generator.hpp"
+#include "engine/realtime/mix/input_rt.hpp"
+#include "engine/realtime/dsp/resampler.hpp"
+#include "engine/realtime/mix/strip_controls.hpp"
+#include "engine/realtime/sources/virtual_source.hpp"
 #include "platform/memory_lock.hpp"
 #include "rt/spsc_ring.hpp"
 

@@ -1,4 +1,4 @@
-// PeriodicThread: a thread that runs engine/realtime/tick_loop.hpp's loop: the master clock and the
+// PeriodicThread: a thread that runs engine/realtime/clock/tick_loop.hpp's loop: the master clock and the
 // virtual devices' host. Control side: starting, re-prioritising and stopping the thread.
 #pragma once
 
@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <thread>
 
-#include "engine/realtime/tick_loop.hpp"
+#include "engine/realtime/clock/tick_loop.hpp"
 
 namespace ringmix::engine {
 

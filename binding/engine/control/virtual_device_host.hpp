@@ -1,12 +1,12 @@
 // VirtualDeviceHost: the one thread that drives every virtual device of a mixer on its own clock
-// (engine/realtime/virtual_devices.hpp). Control side: attaching and detaching devices, starting
+// (engine/realtime/sources/virtual_devices.hpp). Control side: attaching and detaching devices, starting
 // and stopping the thread, and knowing when a detached device may be freed.
 #pragma once
 
 #include <cstdint>
 
 #include "engine/control/periodic_thread.hpp"
-#include "engine/realtime/virtual_devices.hpp"
+#include "engine/realtime/sources/virtual_devices.hpp"
 
 namespace ringmix::engine {
 

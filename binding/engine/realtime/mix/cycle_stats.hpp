@@ -8,8 +8,8 @@
 
 #include "engine/config.hpp"
 #include "engine/metrics.hpp"
-#include "engine/realtime/input_rt.hpp"
-#include "engine/realtime/meter.hpp"
+#include "engine/realtime/mix/input_rt.hpp"
+#include "engine/realtime/mix/meter.hpp"
 
 namespace ringmix::engine {
 

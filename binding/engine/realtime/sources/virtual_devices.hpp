@@ -14,7 +14,7 @@
 #include <cstdint>
 
 #include "engine/config.hpp"
-#include "engine/realtime/virtual_source.hpp"
+#include "engine/realtime/sources/virtual_source.hpp"
 
 namespace ringmix::engine {
 

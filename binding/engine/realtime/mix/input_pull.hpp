@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "engine/realtime/input_rt.hpp"
+#include "engine/realtime/mix/input_rt.hpp"
 
 namespace ringmix::engine {
 

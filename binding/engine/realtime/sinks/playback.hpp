@@ -10,9 +10,9 @@
 #include <cstring>
 #include <memory>
 
-#include "devices/stream.hpp"
-#include "engine/realtime/clip.hpp"
-#include "engine/realtime/resampler.hpp"
+#include "devices/stream_buffers.hpp"
+#include "engine/realtime/sinks/clip.hpp"
+#include "engine/realtime/dsp/resampler.hpp"
 #include "rt/spmc_ring.hpp"
 
 namespace ringmix::engine {

@@ -12,7 +12,7 @@
 #include <atomic>
 #include <cstdint>
 
-#include "engine/realtime/channel_strip.hpp"
+#include "engine/realtime/mix/channel_strip.hpp"
 
 namespace ringmix::engine {
 

@@ -1,11 +1,11 @@
-#include "mix_cycle.hpp"
+#include "engine/realtime/mix/mix_cycle.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
-#include "engine/realtime/clip.hpp"
-#include "engine/realtime/input_pull.hpp"
+#include "engine/realtime/sinks/clip.hpp"
+#include "engine/realtime/mix/input_pull.hpp"
 #include "platform/clock.hpp"
 
 namespace ringmix::engine {

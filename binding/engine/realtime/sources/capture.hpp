@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "devices/stream.hpp"
+#include "devices/stream_buffers.hpp"
 #include "rt/spsc_ring.hpp"
 
 namespace ringmix::engine {

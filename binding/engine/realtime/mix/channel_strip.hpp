@@ -8,9 +8,9 @@
 #include <cmath>
 #include <cstdint>
 
-#include "meter.hpp"
-#include "pan_law.hpp"
-#include "ramp.hpp"
+#include "engine/realtime/mix/meter.hpp"
+#include "engine/realtime/mix/pan_law.hpp"
+#include "engine/realtime/mix/ramp.hpp"
 
 namespace ringmix::engine {
 

@@ -9,10 +9,10 @@
 #include <cstdint>
 #include <cstring>
 
-#include "devices/stream.hpp"
+#include "devices/stream_buffers.hpp"
 #include "engine/config.hpp"
-#include "engine/realtime/mix_cycle.hpp"
-#include "engine/realtime/tick_loop.hpp"
+#include "engine/realtime/mix/mix_cycle.hpp"
+#include "engine/realtime/clock/tick_loop.hpp"
 #include "platform/clock.hpp"
 
 namespace ringmix::engine {
@@ -27,7 +27,7 @@ class MasterClock {
   // Control side, before a (re)start.
   void reset() noexcept { expectedNs_ = 0; }
 
-  // TickFn of the internal clock (engine/realtime/tick_loop.hpp).
+  // TickFn of the internal clock (engine/realtime/clock/tick_loop.hpp).
   static void onTick(void* self, const Tick& tick) noexcept {
     auto* c = static_cast<MasterClock*>(self);
     rt::BatonScope baton(c->cycle_.baton());

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "engine/realtime/generator.hpp"
+#include "engine/realtime/sources/generator.hpp"
 #include "rt/spsc_ring.hpp"
 
 namespace ringmix::engine {

@@ -1,4 +1,4 @@
-#include "input_pull.hpp"
+#include "engine/realtime/mix/input_pull.hpp"
 
 #include <algorithm>
 #include <cstring>

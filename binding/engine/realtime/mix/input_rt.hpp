@@ -7,10 +7,10 @@
 #include <atomic>
 #include <cstdint>
 
-#include "engine/realtime/channel_strip.hpp"
-#include "engine/realtime/meter.hpp"
-#include "engine/realtime/resampler.hpp"
-#include "engine/realtime/strip_controls.hpp"
+#include "engine/realtime/mix/channel_strip.hpp"
+#include "engine/realtime/mix/meter.hpp"
+#include "engine/realtime/dsp/resampler.hpp"
+#include "engine/realtime/mix/strip_controls.hpp"
 #include "rt/spsc_ring.hpp"
 
 namespace ringmix::engine {
