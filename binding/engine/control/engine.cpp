@@ -91,7 +91,11 @@ void Engine::collectRetired() {
 }
 
 void Engine::start() {
-  if (mode_ == ClockMode::Simulated || running_ || closed_) return;
+  if (mode_ == ClockMode::Simulated || closed_) return;
+  // A clock whose device died leaves the mixer "running" but mixing nothing: start again from
+  // scratch, which opens the device anew.
+  if (running_ && clockDown_) stop();
+  if (running_) return;
   service();
   watchdog_.restart(platform::nowNs());
   for (auto& [id, in] : inputs_) {
