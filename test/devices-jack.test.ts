@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Mixer, listDevices, listHostApis, type Tap } from '..';
 import { channel, goertzelDb } from './helpers/audio';
+import { collect } from './helpers/mix';
 import { startJack, type JackServer } from './helpers/servers';
 import { waitFor } from './helpers/wait';
 
@@ -21,19 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await jack?.stop();
 });
-
-/** Frames read from the tap until `frames` have arrived (the mix runs on the device's clock). */
-async function collect(mixer: Mixer, tap: Tap, frames: number): Promise<Float32Array> {
-  const out = new Float32Array(frames * mixer.channels);
-  let got = 0;
-  await waitFor(() => {
-    const chunk = tap.read(frames - got);
-    out.set(chunk, got * mixer.channels);
-    got += chunk.length / mixer.channels;
-    return got >= frames;
-  }, `${frames} frames from the device clock`);
-  return out;
-}
 
 /**
  * The first `length`-sample stretch of `x` with no gap in it (a gap: four samples in a row near
