@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { Mixer, listDevices, listHostApis, type Tap } from '..';
+import { Mixer, listDevices, listHostApis } from '..';
 import { channel, goertzelDb } from './helpers/audio';
 import { collect } from './helpers/mix';
 import { startJack, type JackServer } from './helpers/servers';
