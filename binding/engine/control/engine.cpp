@@ -109,16 +109,14 @@ void Engine::start() {
   }
   for (auto& [id, out] : outputs_) out.stream->start();
   try {
+    startHost();
     if (mode_ == ClockMode::Device) {
-      host_.start(0);  // until the device's callback priority is known (adoptClockPriority)
-      hostPriority_ = -1;
       openClockStream();
       clock_.reset();
       running_ = true;  // before the first callback can run
       clockDown_ = false;
       clockStream_->start();
     } else {
-      host_.start(kHostPriority);
       clockThread_.start(periodNs(config_), &MasterClock::onTick, &clock_, kClockPriority);
       running_ = true;
     }
@@ -143,6 +141,18 @@ void Engine::openClockStream() {
   c.framesPerBuffer = config_.periodFrames;
   c.label = clockSpec_.label;
   clockStream_ = devices::openStream(c, &MasterClock::onBuffers, &clock_);
+}
+
+// The virtual devices' host runs while the mixer runs and has a virtual device to drive: an idle
+// host would wake every period for nothing (12,000 times a second at 16 frames and 192 kHz).
+void Engine::startHost() {
+  if (host_.running()) return;
+  bool any = false;
+  for (auto& [id, in] : inputs_) any = any || in->onHost;
+  if (!any) return;
+  // Under a device clock: the normal class until the device's callback priority is known.
+  host_.start(mode_ == ClockMode::Device ? 0 : kHostPriority);
+  hostPriority_ = -1;
 }
 
 // Under a device clock, the virtual devices' host runs just below the device's callback thread

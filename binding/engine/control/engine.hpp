@@ -138,6 +138,7 @@ class Engine {
   void collectRetired();
   void freeInput(std::unique_ptr<Input>& in);
   void openClockStream();
+  void startHost();
   void adoptClockPriority();
   void stopStreams(bool forGood);
 

@@ -105,6 +105,7 @@ std::uint32_t Engine::addInput(const InputSpec& spec) {
   ++nextInputId_;
   Input* raw = in.get();
   inputs_.emplace(id, std::move(in));
+  if (running_ && raw->onHost) startHost();
   send(Command{CommandType::AddInput, id, &raw->rt});  // cannot fail: room was checked above
   return id;
 }
