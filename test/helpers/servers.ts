@@ -36,6 +36,8 @@ export interface JackServer {
   ports(prefix: string): string[];
   connect(from: string, to: string): void;
   disconnect(from: string, to: string): void;
+  /** Freezes the server (SIGSTOP) for `ms`, as a machine that stalls would, then lets it go on. */
+  freeze(ms: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -73,6 +75,11 @@ export async function startJack(sampleRate = 48000, period = 256, name = require
     },
     disconnect: (from, to) => {
       run('jack_disconnect', [from, to], env);
+    },
+    freeze: async (ms) => {
+      proc.kill('SIGSTOP');
+      await new Promise((r) => setTimeout(r, ms));
+      proc.kill('SIGCONT');
     },
     stop: () => stopProcess(proc),
   };

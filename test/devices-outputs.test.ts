@@ -1,10 +1,12 @@
 /**
+ * Extra outputs and the device clock, as consumers of the mix.
+ *
  * What leaves for a device is clipped to ±1, and counted. Faders go to +24 dB and there is no
  * limiter yet, so the float mix can exceed full scale; streams are opened with paClipOff, so an
  * integer-format device would wrap those overs into full-scale cracks. Through JACK (which passes
  * floats through untouched) a loopback hears exactly what we sent the device.
  */
-import { Mixer } from '..';
+import { Mixer, type DropoutEvent } from '..';
 import { channel } from './helpers/audio';
 import { collect } from './helpers/mix';
 import { startJack, type JackServer } from './helpers/servers';
@@ -61,3 +63,30 @@ it.each([
     await mixer.close();
   }
 });
+
+it('an output device that falls behind the mix skips ahead, reports the loss, and shares no id with a tap', async () => {
+  const mixer = new Mixer({ sampleRate, periodFrames: 256 });
+  try {
+    mixer.addInput({ source: { generator: 'sine', levelDb: -12 } });
+    const out = mixer.addOutput({ device });
+    const tap = mixer.tap();
+    expect(tap.id).not.toBe(out.id); // one id space for consumers
+    const dropouts: DropoutEvent[] = [];
+    mixer.on('dropout', (d) => dropouts.push(d));
+    mixer.start();
+    await waitFor(() => mixer.metrics().consumers.find((c) => c.id === out.id)!.device!.callbacks > 20, 'the output playing');
+    // The server stops calling back for longer than the broadcast ring holds (2.7 s at 48 kHz):
+    // the mix goes on, and when the output's callbacks resume it has been lapped.
+    await jack.freeze(3500);
+    await waitFor(() => dropouts.some((d) => d.kind === 'output'), "the output's dropout", 10000);
+    const event = dropouts.find((d) => d.kind === 'output')!;
+    const metrics = mixer.metrics().consumers.find((c) => c.id === out.id)!;
+    expect(event.consumerId).toBe(out.id);
+    expect(event.lostFrames).toBeGreaterThan(sampleRate); // seconds of mix, not a glitch
+    expect(metrics.dropouts).toBeGreaterThanOrEqual(1);
+    expect(metrics.lostFrames).toBeGreaterThanOrEqual(event.lostFrames);
+    tap.close();
+  } finally {
+    await mixer.close();
+  }
+}, 30000);
