@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Configures and builds the native tests and benchmarks (not the addon) in build-native/<variant>.
-#   scripts/native-build.sh plain|tsan|asan
+#   scripts/native-build.sh plain|tsan|asan|nodevices [target]
+# nodevices: the plain build as on a machine without PortAudio's header (devices/no_backend.cpp).
 # Sanitizer variants use clang (RINGMIX_SANITIZER_CXX, default clang++-19): its ThreadSanitizer
 # understands the annotations in moodycamel's queue, which GCC 12's does not.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-variant="${1:?usage: native-build.sh plain|tsan|asan}"
+variant="${1:?usage: native-build.sh plain|tsan|asan|nodevices [target]}"
+target="${2:-}"
 dir="$root/build-native/$variant"
 
 args=(-S "$root" -B "$dir" -DCMAKE_BUILD_TYPE=Release)
 command -v ninja >/dev/null 2>&1 && args+=(-G Ninja)
 case "$variant" in
   plain) ;;
+  nodevices) args+=(-DRINGMIX_WITHOUT_PORTAUDIO=ON) ;;
   tsan | asan)
     cxx="${RINGMIX_SANITIZER_CXX:-clang++-19}"
     command -v "$cxx" >/dev/null 2>&1 || {
@@ -27,4 +30,4 @@ esac
 # Reconfigure from scratch if an earlier configure used another generator.
 if [ -f "$dir/CMakeCache.txt" ] && ! cmake "${args[@]}" >/dev/null 2>&1; then rm -rf "$dir"; fi
 cmake "${args[@]}" >/dev/null
-cmake --build "$dir" -j "$(nproc 2>/dev/null || echo 2)"
+cmake --build "$dir" -j "$(nproc 2>/dev/null || echo 2)" ${target:+--target "$target"}
