@@ -60,14 +60,19 @@ void Engine::service() {
   if (cycleIdle()) {
     rt::BatonScope baton(cycle_.baton());
     if (baton) {
-      platform::RtScope rt;  // the cycle's code runs on this thread now: the guard watches it
       bool changed = false;
       do {
         changed = changed || commands_.sizeApprox() > 0;
-        cycle_.drainCommands();
-        outbox_.flush();
+        {
+          platform::RtScope rt;  // the cycle's code runs on this thread now: the guard watches it
+          cycle_.drainCommands();
+        }
+        outbox_.flush();  // control code (the outbox may free memory): outside the scope
       } while (commands_.sizeApprox() > 0);
-      if (changed) cycle_.publishState();
+      if (changed) {
+        platform::RtScope rt;
+        cycle_.publishState();
+      }
     }
   }
   collectRetired();
