@@ -172,6 +172,19 @@ JackServer::JackServer(const std::string& name, int sampleRate, int period) : na
                                            : "jackd '" + name + "' exited during start-up");
 }
 
+JackServer::~JackServer() {
+  proc_.terminate();
+  // A client's semaphore (/dev/shm/jack_sem.<uid>_<server>_<client>) stays behind when its server
+  // stops under it, as it does here: PortAudio keeps its JACK client for the life of the process.
+  // The server name is this run's own, so everything carrying it is ours.
+  const std::string mark = "_" + name_ + "_";
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/dev/shm", ec)) {
+    const std::string file = entry.path().filename().string();
+    if (file.rfind("jack", 0) == 0 && file.find(mark) != std::string::npos) std::filesystem::remove(entry.path(), ec);
+  }
+}
+
 PulseServer::PulseServer(const std::string& runtimeDir, int sampleRate) : runtimeDir_(runtimeDir) {
   const std::vector<std::string> env = {"PULSE_RUNTIME_PATH=" + runtimeDir, "PULSE_STATE_PATH=" + state_.path(),
                                         "HOME=" + state_.path()};

@@ -53,6 +53,9 @@ class JackServer {
  public:
   // Throws std::runtime_error (with the reason) when jackd exits or is unreachable after 20 s.
   JackServer(const std::string& name, int sampleRate, int period);
+  ~JackServer();  // stops the server and removes what it and its clients left in /dev/shm
+  JackServer(const JackServer&) = delete;
+  JackServer& operator=(const JackServer&) = delete;
   const std::string& name() const { return name_; }
 
  private:
