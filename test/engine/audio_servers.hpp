@@ -70,7 +70,7 @@ class PulseServer {
   PulseServer(const std::string& runtimeDir, int sampleRate);
 
  private:
-  TempDir state_{"ringmix-pulse-state-"};  // HOME and PULSE_STATE_PATH: nothing of the user's
+  TempDir state_{"ringmix-devtest-pulse-state-"};  // HOME and PULSE_STATE_PATH: nothing of the user's
   std::string runtimeDir_;
   ChildProcess proc_;  // declared last: stopped before its state directory is removed
 };

@@ -82,7 +82,8 @@ struct Round {
 };
 
 // The rounds of a case: each wait in turn; a stop/start and a replaced input every few rounds
-// (every n + 1 for n waits, so they meet each wait in turn), two closes in four from a worker thread.
+// (every n + 1 for n waits, so they meet each wait in turn); two closes in four from a worker.
+//
 // JACK cases run fewer rounds than PulseAudio's: at 512 ms per period every JACK port
 // registration, connection and stream start or stop waits for a server cycle or more, so a round
 // takes 4 to 14 s. The old code failed on every close that fell 100 ms or more after a callback

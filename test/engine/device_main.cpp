@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<JackServer> jack;
   std::unique_ptr<PulseServer> pulse;
   try {
-    pulseRuntime = std::make_unique<TempDir>("ringmix-pulse-run-");
+    pulseRuntime = std::make_unique<TempDir>("ringmix-devtest-pulse-run-");
     // 8 kHz with 4096-frame periods: half a second per period, so a stream can be closed before
     // its first callback, mid-period, or after a few (the case that crashed).
     jack = std::make_unique<JackServer>(jackName, 8000, 4096);
