@@ -19,7 +19,9 @@ bool jackServerGone() {
     int status = 0;
     void* probe = open("ringmix-probe", /*JackNoStartServer*/ 0x01, &status);
     if (probe) close(probe);
-    else gone.store(true);
+    // Only "no server to connect to" means gone: a refusal for another reason (a client limit,
+    // say) must not make every later silent stream look dead for the rest of the process.
+    else if (status & /*JackServerFailed*/ 0x10) gone.store(true);
   }
   dlclose(jack);
   return gone.load();
