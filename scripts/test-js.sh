@@ -9,6 +9,10 @@ cd "$root"
 # Private audio servers for the device tests (test/helpers/servers.ts starts them). The names must
 # be in the real process environment before PortAudio loads, which jest's sandboxed process.env
 # cannot do, so they are set here for every jest worker.
+# JACK keeps a table of at most 8 servers in /dev/shm, and a server that had to be killed leaves
+# its entry there for good ("Too many servers already active"). With no jackd running, nothing in
+# there is live: clear it, so earlier crashed runs cannot make this one fail.
+if ! grep -qsx jackd /proc/[0-9]*/comm; then rm -rf /dev/shm/jack-* /dev/shm/jack_* 2>/dev/null || true; fi
 export JACK_DEFAULT_SERVER="ringmix-test-$$"
 export JACK_NO_START_SERVER=1
 PULSE_RUNTIME_PATH="$(mktemp -d)"

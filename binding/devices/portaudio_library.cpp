@@ -6,6 +6,7 @@
 
 #include "devices/device_errors.hpp"
 #include "devices/device_list.hpp"
+#include "devices/jack_probe.hpp"
 
 namespace ringmix::devices {
 
@@ -44,6 +45,17 @@ void quietDrivers() {
       if (auto set = reinterpret_cast<SetFn>(dlsym(jack, name))) set(&ignoreJackMessage);
     dlclose(jack);
   }
+}
+
+// At exit, hand PortAudio's connections back: its JACK host API keeps a client open for the life
+// of the process, and a client that vanishes with the process leaves the JACK server waiting on
+// it (jackd then takes ~20 s to shut down). Only when nothing is open, and never after the JACK
+// server died (Debian's PortAudio aborts when terminated in that state).
+void terminateAtExit() {
+  auto lock = lockPortAudio();
+  if (!g_error.empty() || openStreamCount() != 0) return;
+  if (g_api.HostApiTypeIdToHostApiIndex(paJACK) >= 0 && jackServerGone()) return;
+  g_api.Terminate();
 }
 
 void load() {
@@ -86,6 +98,7 @@ void load() {
     g_error = std::string("PortAudio failed to initialise: ") + g_api.GetErrorText(err);
     return;
   }
+  std::atexit(&terminateAtExit);
   // Kept initialised for the life of the process, except for explicit rescans: terminating would
   // invalidate device indices that mixers in other workers hold.
 }
