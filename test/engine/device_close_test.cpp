@@ -126,6 +126,31 @@ engine::EngineConfig jackConfig() {
   return c;
 }
 
+// Rounds of a capture input under the virtual clock: start, wait as the round says, maybe
+// stop/start and replace the input while running, then close as planned.
+void captureRounds(const devices::DeviceInfo& device, const engine::EngineConfig& config, int rounds,
+                   std::chrono::milliseconds brief, std::vector<std::uint32_t> channels) {
+  for (const Round& r : schedule(rounds, {Wait::None, Wait::Briefly, Wait::Callbacks})) {
+    CAPTURE(r.index);
+    CAPTURE(static_cast<int>(r.wait));
+    Engine e(config, ClockMode::Virtual);
+    std::uint32_t id = e.addInput(capture(device, channels));
+    e.start();
+    pause(e, r.wait, brief, StreamKind::Input, id);
+    if (r.restart) {
+      e.stop();
+      e.start();
+      pause(e, r.wait, brief, StreamKind::Input, id);
+    }
+    if (r.replaceInput) {
+      e.removeInput(id);
+      id = e.addInput(capture(device, {0}));
+    }
+    closeAsPlanned(e, r);
+  }
+  requireEveryStreamClosed();
+}
+
 }  // namespace
 
 TEST_SUITE("device-close") {
@@ -159,49 +184,11 @@ TEST_SUITE("device-close") {
   }
 
   TEST_CASE("JACK 8 kHz/4096 capture under the virtual clock") {
-    const devices::DeviceInfo jack = findDevice("system", "JACK Audio Connection Kit");
-    for (const Round& r : schedule(6, {Wait::None, Wait::Briefly, Wait::Callbacks})) {
-      CAPTURE(r.index);
-      CAPTURE(static_cast<int>(r.wait));
-      Engine e(jackConfig(), ClockMode::Virtual);
-      std::uint32_t id = e.addInput(capture(jack, {0, 1}));
-      e.start();
-      pause(e, r.wait, 50ms, StreamKind::Input, id);
-      if (r.restart) {
-        e.stop();
-        e.start();
-        pause(e, r.wait, 50ms, StreamKind::Input, id);
-      }
-      if (r.replaceInput) {
-        e.removeInput(id);
-        id = e.addInput(capture(jack, {0}));
-      }
-      closeAsPlanned(e, r);
-    }
-    requireEveryStreamClosed();
+    captureRounds(findDevice("system", "JACK Audio Connection Kit"), jackConfig(), 6, 50ms, {0, 1});
   }
 
   TEST_CASE("PulseAudio capture through ALSA 'pulse', closed during its start-up stall and after") {
-    const devices::DeviceInfo pulse = findDevice("pulse", "ALSA");
     engine::EngineConfig c;  // 48 kHz, the null sink's rate
-    for (const Round& r : schedule(18, {Wait::None, Wait::Briefly, Wait::Callbacks})) {
-      CAPTURE(r.index);
-      CAPTURE(static_cast<int>(r.wait));
-      Engine e(c, ClockMode::Virtual);
-      std::uint32_t id = e.addInput(capture(pulse, {0}));
-      e.start();
-      pause(e, r.wait, 300ms, StreamKind::Input, id);
-      if (r.restart) {
-        e.stop();
-        e.start();
-        pause(e, r.wait, 300ms, StreamKind::Input, id);
-      }
-      if (r.replaceInput) {
-        e.removeInput(id);
-        id = e.addInput(capture(pulse, {0}));
-      }
-      closeAsPlanned(e, r);
-    }
-    requireEveryStreamClosed();
+    captureRounds(findDevice("pulse", "ALSA"), c, 18, 300ms, {0});
   }
 }
