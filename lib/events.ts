@@ -5,7 +5,7 @@
  */
 import { DeviceError, asRingmixError, callNative, type RingmixError } from './errors';
 import type { NativeMixer } from './native';
-import type { XrunEvent } from './types';
+import type { ResyncEvent, XrunEvent } from './types';
 
 /** One event ready to deliver: a call of `emit`. */
 export type Delivery = () => void;
@@ -18,6 +18,7 @@ export interface EventSource {
   /** The device name of a stream, for the error's message and `device` field. */
   deviceName(kind: 'clock' | 'input' | 'output', id: number): string;
   xrun(event: XrunEvent): void;
+  resync(event: ResyncEvent): void;
   deviceError(error: DeviceError): void;
 }
 
@@ -28,6 +29,11 @@ export interface EventSource {
 export function collectEvents(source: EventSource): Delivery[] {
   const deliveries: Delivery[] = [];
   for (const ev of callNative(() => source.engine.pollEvents())) {
+    if (ev.type === 'resync') {
+      const resync: ResyncEvent = { kind: 'input', id: ev.id, frame: ev.frame, errorFrames: ev.value };
+      deliveries.push(() => source.resync(resync));
+      continue;
+    }
     const event: XrunEvent =
       ev.type === 'skipped'
         ? { frame: ev.frame, overUs: 0, skippedCycles: ev.value }

@@ -25,6 +25,8 @@ export interface InputInit {
   solo: boolean;
   /** Channels of a push source; null for other sources. */
   pushChannels: 1 | 2 | null;
+  /** A generator's clock offset in ppm; null for other sources. */
+  clockPpm: number | null;
 }
 
 export const GAIN_MIN_DB = -144;
@@ -46,6 +48,7 @@ export class Input {
   readonly name: string;
   readonly #host: InputHost;
   readonly #pushChannels: 1 | 2 | null;
+  #clockPpm: number | null;
   #gainDb: number;
   #pan: number;
   #muted: boolean;
@@ -62,6 +65,7 @@ export class Input {
     this.#muted = init.muted;
     this.#solo = init.solo;
     this.#pushChannels = init.pushChannels;
+    this.#clockPpm = init.clockPpm;
   }
 
   /** Fader gain in dB (-144–24, or -Infinity for off). */
@@ -105,6 +109,21 @@ export class Input {
     const v = checkBoolean(value, 'solo');
     this.#send(engine, 'solo', v);
     this.#solo = v;
+  }
+
+  /**
+   * A generator's clock offset from the master in ppm (-100000–100000), changeable while it runs
+   * (like a crystal warming up); null for other sources, which cannot be set.
+   */
+  get clockPpm(): number | null {
+    return this.#clockPpm;
+  }
+  set clockPpm(value: number | null) {
+    const engine = this.#live();
+    if (this.#clockPpm === null) throw typeError('clockPpm can only be set on a generator input');
+    const v = checkNumber(value, 'clockPpm', -100000, 100000);
+    this.#send(engine, 'clockPpm', v);
+    this.#clockPpm = v;
   }
 
   /** Channels of a push input (1 or 2); null for other sources. */

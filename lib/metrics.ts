@@ -27,6 +27,11 @@ export function assembleMetrics(m: NativeMetrics, devices: readonly NativeDevice
       fillFrames: i.fillFrames,
       underruns: i.underruns,
       overruns: i.overruns,
+      ratio: i.ratio,
+      clockPpm: i.clockPpm,
+      locked: i.locked,
+      latencyFrames: i.latencyFrames,
+      resyncs: i.resyncs,
     };
     if (d) input.device = stream(d);
     return input;

@@ -18,7 +18,7 @@ import { Tap, type TapHost } from './tap';
 import type { InputOptions, Metrics, MixerEvents, MixerOptions, OutputOptions, TapOptions } from './types';
 import { checkBoolean, checkNumber, checkObject, checkString } from './validate';
 
-const INPUT_KEYS = ['name', 'source', 'gainDb', 'pan', 'muted', 'solo'] as const;
+const INPUT_KEYS = ['name', 'source', 'gainDb', 'pan', 'muted', 'solo', 'compensateDrift', 'targetLatencyMs'] as const;
 
 /**
  * A real-time mixer. The mix runs on its own clock and never waits on JavaScript: property
@@ -94,10 +94,15 @@ export class Mixer extends EventEmitter<MixerEvents> {
     const muted = o.muted === undefined ? false : checkBoolean(o.muted, 'muted');
     const solo = o.solo === undefined ? false : checkBoolean(o.solo, 'solo');
     const name = o.name === undefined ? undefined : checkString(o.name, 'name');
+    const compensateDrift =
+      o.compensateDrift === undefined ? undefined : checkBoolean(o.compensateDrift, 'compensateDrift');
+    const targetLatencyMs =
+      o.targetLatencyMs === undefined ? 0 : checkNumber(o.targetLatencyMs, 'targetLatencyMs', 0, 2000);
     if (o.source === undefined) throw typeError('input options: source is required');
     const strip = { gainDb, pan, muted, solo };
     const source = resolveSource(o.source, strip, { sampleRate: this.sampleRate, clock: this.clock });
-    const id = this.#addNativeInput(source.spec, source.device);
+    const drift = compensateDrift === undefined ? { targetLatencyMs } : { compensateDrift, targetLatencyMs };
+    const id = this.#addNativeInput(nativeRecord({ ...source.spec, ...drift }), source.device);
     if (source.device) this.#deviceNames.set(id, source.device.name);
     const host: InputHost = {
       engine: () => this.#engineOrThrow(),
@@ -108,7 +113,8 @@ export class Mixer extends EventEmitter<MixerEvents> {
         this.#deviceNames.delete(input.id);
       },
     };
-    const input = new Input(host, { id, name: name ?? `input-${id}`, ...strip, pushChannels: source.pushChannels });
+    const clockPpm = source.spec.kind === 'generator' ? source.spec.clockPpm : null;
+    const input = new Input(host, { id, name: name ?? `input-${id}`, ...strip, pushChannels: source.pushChannels, clockPpm });
     this.#inputs.set(id, input);
     return input;
   }
@@ -282,6 +288,7 @@ export class Mixer extends EventEmitter<MixerEvents> {
             ? this.#deviceNames.get(id)
             : this.#outputs.get(id)?.device.name) ?? '',
       xrun: (event) => this.emit('xrun', event),
+      resync: (event) => this.emit('resync', event),
       deviceError: (error) => {
         // The clock's device died: the mix has stopped (see MixerEvents.deviceError).
         if (error.kind === 'clock') this.#running = false;

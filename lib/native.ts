@@ -78,6 +78,10 @@ export type NativeInputSpec = {
   pan: number;
   muted: boolean;
   solo: boolean;
+  /** Absent: the default for the kind (on for generators and devices, off for push). */
+  compensateDrift?: boolean;
+  /** Absent or 0: the default for the kind. */
+  targetLatencyMs?: number;
 } & (
   | {
       kind: 'generator';
@@ -108,6 +112,11 @@ export interface NativeInputMetrics {
   fillFrames: number;
   underruns: number;
   overruns: number;
+  ratio: number;
+  clockPpm: number;
+  locked: boolean;
+  latencyFrames: number;
+  resyncs: number;
 }
 
 export interface NativeMetrics {
@@ -125,8 +134,11 @@ export interface NativeMetrics {
 }
 
 export interface NativeEvent {
-  /** 'skipped': the clock dropped `value` cycles to get back on time (overload). */
-  type: 'xrun' | 'skipped';
+  /**
+   * 'skipped': the clock dropped `value` cycles to get back on time (overload). 'resync': input
+   * `id` was hard re-synced; `value` was its fill error in frames.
+   */
+  type: 'xrun' | 'skipped' | 'resync';
   id: number;
   frame: number;
   value: number;
@@ -149,7 +161,7 @@ export interface NativeTap {
   close(): void;
 }
 
-export type StripParam = 'gainDb' | 'pan' | 'muted' | 'solo' | 'masterGainDb';
+export type StripParam = 'gainDb' | 'pan' | 'muted' | 'solo' | 'clockPpm' | 'masterGainDb';
 
 /** The engine: everything the TypeScript Mixer drives. */
 export interface NativeMixer {

@@ -67,6 +67,22 @@ export interface InputOptions {
   pan?: number;
   muted?: boolean;
   solo?: boolean;
+  /**
+   * Drift compensation: keep the input's latency steady although its clock is not the master's,
+   * by resampling it at a ratio that follows its measured clock (see ARCHITECTURE.md). For a
+   * push input, its clock is the pace of the writes (e.g. a network stream's sender). Default: off
+   * in this release (it will become the default for generators and capture devices once its
+   * start-up on real-time clocks is tamed). Never needed, and ignored, for a duplex input (on the
+   * master's own device and clock). Inputs on their own clock are measured either way
+   * (`clockPpm`, `latencyFrames` in the metrics).
+   */
+  compensateDrift?: boolean;
+  /**
+   * Compensated inputs: the latency to hold, in ms (0–2000; 0 or absent: the default, a couple of
+   * periods of each clock, plus the device's own buffering; 50 ms for push inputs). Raised to at
+   * least one period of each clock.
+   */
+  targetLatencyMs?: number;
 }
 
 /** Options of {@link Mixer.addOutput}. */
@@ -95,8 +111,21 @@ export interface InputMetrics {
   fillFrames: number;
   /** Cycles that found fewer frames than they needed (padded with silence). */
   underruns: number;
-  /** Frames the producer could not write because the ring was full (lost). */
+  /** Frames the producer could not write because the ring was full (lost), or dropped by a re-sync. */
   overruns: number;
+  /**
+   * Input frames the mix takes per mix frame now: 1 (times the rate ratio for a device at another
+   * rate) while no drift is compensated; it follows the input's clock when it is.
+   */
+  ratio: number;
+  /** The input's clock against the master's, in ppm, as measured (0 for push inputs not compensated). */
+  clockPpm: number;
+  /** Compensated and holding its target latency (always true for a duplex input). */
+  locked: boolean;
+  /** Frames waiting for the mix (smoothed over the input's callbacks), in mix frames. */
+  latencyFrames: number;
+  /** Hard re-syncs: the latency was beyond repair by resampling and was reset at once. */
+  resyncs: number;
   /** Device inputs: the capture stream's state. */
   device?: DeviceStreamMetrics;
 }
@@ -192,6 +221,17 @@ export interface DeviceErrorEvent extends RingmixError {
   readonly device: string;
 }
 
+/** Payload of the `'resync'` event. */
+export interface ResyncEvent {
+  kind: 'input';
+  /** The input's id. */
+  id: number;
+  /** Mix frame position when it happened. */
+  frame: number;
+  /** How far its latency was from the target, in frames (negative: it ran dry). */
+  errorFrames: number;
+}
+
 /** Payload of the `'dropout'` event. */
 export interface DropoutEvent {
   consumerId: number;
@@ -207,6 +247,8 @@ export interface MixerEvents {
   metrics: [Metrics];
   /** A cycle finished after its deadline. */
   xrun: [XrunEvent];
+  /** A drift-compensated input's latency was beyond repair and was reset at once (counted in `resyncs`). */
+  resync: [ResyncEvent];
   /** A consumer (tap or output) fell behind and skipped ahead. */
   dropout: [DropoutEvent];
   /**

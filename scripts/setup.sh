@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Needed to build the addon.
-BUILD_PKGS=(cmake g++ make ninja-build pkg-config libreaderwriterqueue-dev libspeexdsp-dev portaudio19-dev)
+BUILD_PKGS=(cmake g++ make ninja-build pkg-config libreaderwriterqueue-dev portaudio19-dev)
 # Needed to run the test suite: doctest for ctest, clang for the sanitizer builds, and real audio
 # servers for the device tests (JACK's dummy driver, PulseAudio with a null sink, reached through
 # PortAudio's JACK and ALSA host APIs).

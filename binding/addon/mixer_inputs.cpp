@@ -29,9 +29,10 @@ std::vector<std::uint32_t> deviceChannels(Napi::Env env, const Napi::Object& o) 
 
 }  // namespace
 
-// addInput({ kind: 'generator', generator, frequency, levelDb, intervalMs, clockPpm, ...strip })
-// addInput({ kind: 'push', channels, ...strip })
-// addInput({ kind: 'device', deviceIndex, deviceName, hostApi, deviceChannels, deviceRate, label, ...strip }) -> id
+// addInput({ kind: 'generator', generator, frequency, levelDb, intervalMs, clockPpm, ...common })
+// addInput({ kind: 'push', channels, ...common })
+// addInput({ kind: 'device', deviceIndex, deviceName, hostApi, deviceChannels, deviceRate, label, ...common }) -> id
+// common: gainDb, pan, muted, solo, compensateDrift, targetLatencyMs
 Napi::Value MixerWrap::AddInput(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   engine::Engine& e = engine(env);
@@ -68,6 +69,8 @@ Napi::Value MixerWrap::AddInput(const Napi::CallbackInfo& info) {
   spec.strip.pan = numberOpt(o, "pan", 0.0, kPan);
   spec.strip.muted = boolOpt(o, "muted", false);
   spec.strip.solo = boolOpt(o, "solo", false);
+  if (!ownProp(o, "compensateDrift").IsUndefined()) spec.compensateDrift = boolOpt(o, "compensateDrift", false);
+  spec.targetLatencyMs = numberOpt(o, "targetLatencyMs", 0.0, {0, 2000});
   return Napi::Number::New(env, e.addInput(spec));
 }
 
@@ -77,7 +80,8 @@ Napi::Value MixerWrap::RemoveInput(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// set(name, id, value): name is gainDb | pan | muted | solo (id: an input) or masterGainDb (id ignored).
+// set(name, id, value): name is gainDb | pan | muted | solo | clockPpm (id: an input) or masterGainDb
+// (id ignored).
 Napi::Value MixerWrap::Set(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   engine::Engine& e = engine(env);
@@ -93,7 +97,9 @@ Napi::Value MixerWrap::Set(const Napi::CallbackInfo& info) {
   else if (name == "muted") e.setStrip(id, engine::StripParam::Muted, flag());
   else if (name == "solo") e.setStrip(id, engine::StripParam::Solo, flag());
   else if (name == "masterGainDb") e.setMasterGainDb(numberArg(info, 2, name, kGainDb));
-  else throw rangeError(env, "unknown parameter '" + name + "' (gainDb, pan, muted, solo, masterGainDb)");
+  else if (name == "clockPpm") {
+    if (!e.setClockPpm(id, numberArg(info, 2, name, {-100000, 100000}))) throw typeError(env, "clockPpm is only for generator inputs");
+  } else throw rangeError(env, "unknown parameter '" + name + "' (gainDb, pan, muted, solo, clockPpm, masterGainDb)");
   return env.Undefined();
 }
 

@@ -54,6 +54,11 @@ Napi::Value MixerWrap::Metrics(const Napi::CallbackInfo& info) {
     x.Set("fillFrames", im.fillFrames);
     x.Set("underruns", static_cast<double>(im.underruns));
     x.Set("overruns", static_cast<double>(im.overruns));
+    x.Set("ratio", im.ratio);
+    x.Set("clockPpm", im.clockPpm);
+    x.Set("locked", im.locked != 0);
+    x.Set("latencyFrames", im.latencyFrames);
+    x.Set("resyncs", static_cast<double>(im.resyncs));
     inputs.Set(i, x);
   }
   o.Set("inputs", inputs);
@@ -73,7 +78,9 @@ Napi::Value MixerWrap::PollEvents(const Napi::CallbackInfo& info) {
   std::uint32_t n = 0;
   while (e.pollEvent(ev)) {
     Napi::Object o = Napi::Object::New(env);
-    o.Set("type", ev.type == engine::EventType::Skipped ? "skipped" : "xrun");
+    o.Set("type", ev.type == engine::EventType::Skipped  ? "skipped"
+                  : ev.type == engine::EventType::Resync ? "resync"
+                                                         : "xrun");
     o.Set("id", ev.id);
     o.Set("frame", static_cast<double>(ev.frame));
     o.Set("value", ev.value);

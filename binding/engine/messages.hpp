@@ -23,6 +23,7 @@ struct Command {
 enum class EventType : std::uint8_t {
   Xrun,  // value: how late the cycle finished past its deadline, in microseconds (0: unknown)
   Skipped,  // value: cycles the clock skipped because it could not keep up (overload)
+  Resync,   // id: the input; value: its fill error (frames) when it was hard re-synced
 };
 
 struct Event {

@@ -16,6 +16,12 @@ struct InputMetrics {
   std::uint32_t fillFrames;    // frames waiting in the input's ring
   std::uint64_t underruns;     // cycles that found fewer frames than they needed
   std::uint64_t overruns;      // frames lost to a full ring: refused to the producer, or trimmed
+  // Drift compensation (see engine/realtime/drift/drift_loop.hpp).
+  double ratio;                // producer frames per mix frame now (1 + skew, times the rate ratio)
+  double clockPpm;             // the producer's clock against the master's, as measured
+  double latencyFrames;        // frames waiting for the mix (smoothed), in mix frames
+  std::uint64_t resyncs;       // hard re-syncs
+  std::uint8_t locked;         // 1: compensated and holding its target (or on the master's clock)
 };
 
 struct MetricsFrame {

@@ -212,9 +212,13 @@ void Engine::advance(std::uint64_t frames) {
   platform::RtScope rt;  // the cycle runs on this thread now: the guard watches it like a real-time one
   while (frames > 0) {
     const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(frames, config_.periodFrames));
+    // A virtual device's stamp is dated when its frames are due (the end of this cycle), so that
+    // cycles of any length keep its clock a straight line.
+    const auto timeNs = simulatedNs();
+    const auto dueNs = simulatedNs(simulatedFrames_ + n);
     for (auto& [id, in] : inputs_)
-      if (in->generator) in->generator->advanceTo(simulatedFrames_ + n - in->startFrame, config_.periodFrames);
-    cycle_.run(n, 0);
+      if (in->generator) in->generator->advanceTo(simulatedFrames_ + n - in->startFrame, config_.periodFrames, dueNs);
+    cycle_.run(n, timeNs, 0);
     simulatedFrames_ += n;
     frames -= n;
   }

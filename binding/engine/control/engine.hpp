@@ -87,6 +87,9 @@ class Engine {
   bool isPushInput(std::uint32_t id) const;             // NoSuchInputError
   void setStrip(std::uint32_t id, StripParam param, double value);  // NoSuchInputError
   void setMasterGainDb(double db);
+  // A generator's clock offset from the master, from now on (NoSuchInputError; false: not a
+  // generator).
+  bool setClockPpm(std::uint32_t id, double ppm);
   // Push inputs: JS is the producer. Returns frames accepted (whole frames; the rest is the
   // caller's to retry: backpressure).
   std::size_t writeInput(std::uint32_t id, const float* data, std::size_t frames);
@@ -141,6 +144,11 @@ class Engine {
   void startHost();
   void adoptClockPriority();
   void stopStreams(bool forGood);
+  // The simulated clock's time (ns): frames so far at the mixer's rate, from 1 s (0 means unset).
+  std::int64_t simulatedNs() const noexcept { return simulatedNs(simulatedFrames_); }
+  std::int64_t simulatedNs(std::uint64_t frames) const noexcept {
+    return 1'000'000'000 + static_cast<std::int64_t>(static_cast<long double>(frames) * 1e9L / config_.sampleRate);
+  }
 
   const EngineConfig config_;
   const ClockMode mode_;

@@ -4,6 +4,7 @@
 
 #include "devices/device_errors.hpp"
 #include "engine.hpp"
+#include "platform/clock.hpp"
 
 namespace ringmix::engine {
 
@@ -24,6 +25,9 @@ std::uint32_t openChannels(const devices::DeviceRef& ref, const std::vector<std:
     if (d.index == ref.index && d.name == ref.name) n = std::max<std::uint32_t>(n, std::min(2, d.maxInputChannels));
   return n;
 }
+
+// The range drift compensation may steer a resampler over (±5000 ppm: far beyond any crystal).
+constexpr double kMaxSkew = 0.005;
 
 }  // namespace
 
@@ -53,7 +57,14 @@ std::uint32_t Engine::addInput(const InputSpec& spec) {
                               : generator && mode_ == ClockMode::Device  ? 4 * period
                               : generator && mode_ == ClockMode::Virtual ? 2 * period
                                                                          : period;
-  const std::uint32_t ringFrames = nextPow2(std::max(8 * devicePeriod, rate / 2));
+  // Drift compensation's target fill: the jitter buffer plus a device period of margin (producer
+  // frames), or what the caller asked for, but never less than a period of each clock. A push
+  // input's writes come in event-loop bursts: 50 ms by default.
+  const std::uint32_t minTarget = devicePeriod + period;
+  std::uint32_t target = spec.kind == InputSpec::Kind::Push ? std::max(4 * period, rate / 20) : prime + devicePeriod;
+  if (spec.targetLatencyMs > 0)
+    target = std::max(minTarget, static_cast<std::uint32_t>(std::lround(spec.targetLatencyMs * rate / 1000.0)));
+  const std::uint32_t ringFrames = nextPow2(std::max({8 * devicePeriod, rate / 2, 4 * target}));
   const std::uint32_t id = nextInputId_;
   auto in = std::make_unique<Input>(id, channels, ringFrames, spec.strip);
   in->rt.primeFrames = prime;
@@ -66,11 +77,14 @@ std::uint32_t Engine::addInput(const InputSpec& spec) {
                       rate == config_.sampleRate &&
                       *std::max_element(spec.deviceChannels.begin(), spec.deviceChannels.end()) <
                           clockSpec_.deviceInputChannels;
+  // Off unless asked, for now: on a real-time clock the loop's start-up (a device's first bursts)
+  // still swings the ratio too far; see ARCHITECTURE.md, "Drift compensation".
+  in->rt.compensate = !duplex && spec.compensateDrift.value_or(false);
   if (spec.kind == InputSpec::Kind::Push) {
     in->push = in->ring.producer();
   } else if (generator) {
     in->generator = std::make_unique<VirtualSource>(spec.generator, spec.clockPpm, config_.sampleRate, channels, period,
-                                                    in->ring, 0x9E3779B97F4A7C15ull * id);
+                                                    in->ring, in->stamp, 0x9E3779B97F4A7C15ull * id);
   } else if (duplex) {
     in->rt.duplex = true;
     for (std::size_t c = 0; c < spec.deviceChannels.size() && c < 2; ++c) in->rt.duplexMap[c] = spec.deviceChannels[c];
@@ -78,12 +92,8 @@ std::uint32_t Engine::addInput(const InputSpec& spec) {
     in->rt.primeFrames = 0;
     in->rt.trimWhenFull = false;  // fed exactly what it is pulled
   } else {
-    if (rate != config_.sampleRate) {
-      in->resampler = std::make_unique<Resampler>(channels, rate, config_.sampleRate);
-      in->rt.resampler = in->resampler.get();
-    }
     in->deviceRate = rate;
-    in->capture = std::make_unique<CaptureSink>(in->ring, channels, spec.deviceChannels.data(),
+    in->capture = std::make_unique<CaptureSink>(in->ring, in->stamp, channels, spec.deviceChannels.data(),
                                                 std::max<std::uint32_t>(devicePeriod, 256));
     devices::StreamConfig c;
     c.device = spec.device;
@@ -95,7 +105,29 @@ std::uint32_t Engine::addInput(const InputSpec& spec) {
     // The device delivers in bursts up to its own latency: buffer that on top of a period.
     const auto latencyFrames = static_cast<std::uint32_t>(std::ceil(in->stream->inputLatency() * rate));
     in->rt.primeFrames = std::min(std::max(prime, latencyFrames + devicePeriod), ringFrames / 2);
+    if (spec.targetLatencyMs <= 0) target = std::max(target, in->rt.primeFrames + devicePeriod);
     if (running_) in->stream->start();
+  }
+  // Everything on a clock of its own is measured (its skew and latency show in the metrics);
+  // compensated ones are steered through a resampler, which also converts a device's rate.
+  if (!duplex && (in->rt.compensate || spec.kind != InputSpec::Kind::Push)) {
+    in->rt.stamp = &in->stamp;
+    DriftSettings d;
+    d.producerRate = rate;
+    d.consumerRate = config_.sampleRate;
+    d.targetFrames = std::min(target, ringFrames / 4);
+    d.resyncFrames = std::max({d.targetFrames, 4.0 * devicePeriod, rate * 0.02});
+    d.maxSkew = kMaxSkew;
+    in->rt.driftSettings = d;
+    in->rt.drift.configure(d);
+    // Primed with what the first pull takes (a period, and the resampler's half window) on top,
+    // so that the fill the loop first sees, and holds, is the target.
+    if (in->rt.compensate)
+      in->rt.primeFrames = static_cast<std::uint32_t>(d.targetFrames) + devicePeriod + Resampler::kTaps / 2;
+  }
+  if (in->rt.compensate || rate != config_.sampleRate) {
+    in->resampler = std::make_unique<Resampler>(channels, rate, config_.sampleRate, in->rt.compensate ? kMaxSkew : 0.0);
+    in->rt.resampler = in->resampler.get();
   }
   // Everything that can fail is done: hand it over.
   if (in->generator && mode_ != ClockMode::Simulated) {
@@ -145,6 +177,13 @@ void Engine::setStrip(std::uint32_t id, StripParam param, double value) {
   service();
 }
 
+bool Engine::setClockPpm(std::uint32_t id, double ppm) {
+  Input& in = input(id);
+  if (!in.generator) return false;
+  in.generator->setClockPpm(ppm);
+  return true;
+}
+
 void Engine::setMasterGainDb(double db) {
   master_.setGainDb(db);
   service();
@@ -154,7 +193,12 @@ std::size_t Engine::writeInput(std::uint32_t id, const float* data, std::size_t 
   Input& in = input(id);
   if (!in.push) return 0;
   const std::uint32_t ch = in.channels();
-  return in.push.tryPush(data, frames * ch, ch) / ch;
+  const std::size_t done = in.push.tryPush(data, frames * ch, ch) / ch;
+  in.pushedFrames += done;
+  // A compensated push input's clock is the pace of its writes.
+  if (in.rt.stamp && done > 0)
+    in.stamp.publish({mode_ == ClockMode::Simulated ? simulatedNs() : platform::nowNs(), in.pushedFrames});
+  return done;
 }
 
 std::size_t Engine::inputWritableFrames(std::uint32_t id) {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,10 @@ struct InputSpec {
   std::uint32_t deviceRate = 0;
   std::string label;
   StripParams strip;
+  // Drift compensation: unset = the default (off for now); never for duplex inputs, which share
+  // the master's clock. Inputs on their own clock are measured either way.
+  std::optional<bool> compensateDrift;
+  double targetLatencyMs = 0.0;  // 0: the default for its kind (see Engine::addInput)
 };
 
 struct Input {
@@ -47,6 +52,7 @@ struct Input {
 
   rt::SpscRing<float> ring;
   StripControls controls;  // written by the JS thread, read by the cycle
+  ClockStamp stamp;        // the producer's clock, published by whoever produces
   InputRt rt;              // lent to the mix cycle
 
   // The producer: exactly one of these (a duplex input's producer is the cycle itself).
@@ -56,6 +62,7 @@ struct Input {
   std::unique_ptr<devices::Stream> stream;       // ...and its stream
   std::unique_ptr<Resampler> resampler;          // capture at another rate (used by the cycle)
   std::uint32_t deviceRate = 0;
+  std::uint64_t pushedFrames = 0;  // push input: frames written so far (its clock stamp)
   std::uint64_t startFrame = 0;  // simulated clock: the master frame it was added at
 
   // Real-time threads read and write these: keep them resident (best effort).

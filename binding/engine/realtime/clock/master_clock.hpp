@@ -33,7 +33,8 @@ class MasterClock {
     rt::BatonScope baton(c->cycle_.baton());
     if (!baton) return;
     if (tick.skipped) c->cycle_.noteSkipped(tick.skipped);
-    c->cycle_.run(c->config_.periodFrames, tick.lateNs);
+    // A virtual clock's time is its schedule: the deadline, not the (jittery) wake-up.
+    c->cycle_.run(c->config_.periodFrames, tick.deadlineNs, tick.lateNs);
     const std::int64_t end = platform::nowNs();
     if (end > tick.nextNs) c->cycle_.noteXrun(end - tick.nextNs);
   }
@@ -64,7 +65,8 @@ class MasterClock {
     std::uint64_t clipped = 0;
     while (frames > 0 && out) {  // a device may ask for more than one period at once
       const std::uint32_t n = std::min(frames, kMaxPeriodFrames);
-      clipped += cycle_.run(n, late, out, in, b.inChannels);
+      clipped += cycle_.run(n, now + static_cast<std::int64_t>(1e9 * static_cast<double>(b.frames - frames) / config_.sampleRate),
+                            late, out, in, b.inChannels);
       out += static_cast<std::size_t>(n) * b.outChannels;
       if (in) in += static_cast<std::size_t>(n) * b.inChannels;
       frames -= n;

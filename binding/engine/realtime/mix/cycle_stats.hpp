@@ -8,6 +8,7 @@
 
 #include "engine/config.hpp"
 #include "engine/metrics.hpp"
+#include "engine/realtime/mix/input_pull.hpp"
 #include "engine/realtime/mix/input_rt.hpp"
 #include "engine/realtime/mix/meter.hpp"
 
@@ -79,6 +80,11 @@ class CycleStats {
       im.fillFrames = static_cast<std::uint32_t>(in.ring.sizeApprox() / in.channels);
       im.underruns = in.underruns;
       im.overruns = in.ring.droppedItems() / in.channels + in.trimmedFrames;
+      im.ratio = in.resampler ? in.resampler->ratio() : 1.0;
+      im.clockPpm = !in.stamp ? 0.0 : in.compensate ? in.drift.clockPpm() : in.drift.measuredPpm();
+      im.latencyFrames = inputLatencyFrames(in);
+      im.resyncs = in.resyncs;
+      im.locked = in.duplex || (in.compensate && in.drift.locked());
     }
     return m;
   }

@@ -1,6 +1,7 @@
 #include "engine/realtime/mix/input_pull.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace ringmix::engine {
@@ -9,10 +10,24 @@ namespace {
 
 void silence(float* out, std::size_t samples) noexcept { std::memset(out, 0, samples * sizeof(float)); }
 
-// A producer whose clock ran ahead (or that kept producing while the mix was not pulling, e.g.
-// during a sound server's start-up stall) leaves its ring nearly full: every later burst would
-// overflow it, each overflow a discontinuity. Drop back to the jitter-buffer level once instead
-// (one counted jump). Drift compensation keeps rings from getting here; this is the backstop.
+// Drops `frames` frames from the front of the ring; returns how many it dropped.
+std::size_t dropFrames(InputRt& in, std::size_t frames) noexcept {
+  std::size_t items = frames * in.channels, done = 0;
+  while (items > 0) {
+    auto chunk = in.source.readChunk(items);
+    if (chunk.size() == 0) break;
+    items -= chunk.size();
+    done += chunk.size();
+    chunk.commit(chunk.size());
+  }
+  in.consumedFrames += done / in.channels;
+  return done / in.channels;
+}
+
+// An uncompensated producer whose clock ran ahead (or that kept producing while the mix was not
+// pulling, e.g. during a sound server's start-up stall) leaves its ring nearly full: every later
+// burst would overflow it, each overflow a discontinuity. Drop back to the jitter-buffer level
+// once instead (one counted jump). Compensated inputs never get here: they are re-synced.
 void trimIfFull(InputRt& in, std::uint32_t periodFrames) noexcept {
   const std::size_t ch = in.channels;
   const std::size_t cap = in.ring.capacity();
@@ -20,25 +35,35 @@ void trimIfFull(InputRt& in, std::uint32_t periodFrames) noexcept {
   const std::size_t avail = in.source.readAvailable();
   if (avail < high) return;
   const std::size_t keep = static_cast<std::size_t>(in.primeFrames) * ch;
-  std::size_t drop = avail - std::min(avail, keep);
-  drop -= drop % ch;
-  in.trimmedFrames += drop / ch;
-  while (drop > 0) {
-    auto chunk = in.source.readChunk(drop);
-    if (chunk.size() == 0) break;
-    drop -= chunk.size();
-    chunk.commit(chunk.size());
-  }
+  in.trimmedFrames += dropFrames(in, (avail - std::min(avail, keep)) / ch);
 }
 
-// Whether the jitter buffer is full enough to pull from (it stays so until an underrun).
+// Whether the jitter buffer is full enough to pull from (it stays so until an underrun). A
+// compensated input starts its drift loop afresh here, after dropping what a burst (a device
+// delivering its backlog after a stall) put beyond the target: part of the same re-sync.
 bool primed(InputRt& in) noexcept {
-  if (!in.primed && in.source.readAvailable() >= static_cast<std::size_t>(in.primeFrames) * in.channels)
-    in.primed = true;
-  return in.primed;
+  if (in.primed) return true;
+  const std::size_t avail = in.source.readAvailable() / in.channels;
+  if (avail < in.primeFrames) return false;
+  in.primed = true;
+  if (in.compensate) {
+    const auto slack = static_cast<std::size_t>(in.primeFrames / 2);
+    if (avail > in.primeFrames + slack) in.trimmedFrames += dropFrames(in, avail - in.primeFrames);
+  }
+  in.drift.restart();
+  return true;
 }
 
-// A device at another rate: its ring holds device-rate frames; convert into `frames` mix frames.
+// The producer's newest clock stamp, if it published one since the last look.
+void observeStamp(InputRt& in) noexcept {
+  if (!in.stamp || in.stamp->version() == in.stampSeen) return;
+  ClockStampValue v;
+  if (!in.stamp->tryRead(v)) return;  // a publish overlapped: next cycle
+  in.stampSeen = in.stamp->version();
+  in.drift.observeProducer(v.timeNs, static_cast<double>(v.frames));
+}
+
+// Through the resampler: its ring holds producer frames; convert into `frames` mix frames.
 std::uint32_t pullResampled(InputRt& in, float* out, std::uint32_t frames) noexcept {
   const std::uint32_t ch = in.channels;
   std::uint32_t produced = 0;
@@ -50,6 +75,7 @@ std::uint32_t pullResampled(InputRt& in, float* out, std::uint32_t frames) noexc
     const auto r = in.resampler->process(span.data(), static_cast<std::uint32_t>(span.size() / ch),
                                          out + static_cast<std::size_t>(produced) * ch, frames - produced);
     chunk.commit(static_cast<std::size_t>(r.consumed) * ch);
+    in.consumedFrames += r.consumed;
     produced += r.produced;
     if (r.consumed == 0 && r.produced == 0) break;
   }
@@ -58,25 +84,66 @@ std::uint32_t pullResampled(InputRt& in, float* out, std::uint32_t frames) noexc
 
 }  // namespace
 
-void pullInput(InputRt& in, float* out, std::uint32_t frames, std::uint32_t periodFrames) noexcept {
+void restartDrift(InputRt& in) noexcept { in.drift.restart(); }
+
+double inputLatencyFrames(const InputRt& in) noexcept {
+  const double fill = in.drift.started() ? in.drift.fillFrames()
+                                         : static_cast<double>(in.ring.sizeApprox() / in.channels);
+  return fill / in.drift.nominalRatio();
+}
+
+PullOutcome pullInput(InputRt& in, float* out, std::uint32_t frames, std::uint32_t periodFrames,
+                      const MasterTime& master) noexcept {
+  PullOutcome outcome;
   const std::size_t need = static_cast<std::size_t>(frames) * in.channels;
   if (in.sourceFailed.load(std::memory_order_relaxed)) {
     // Its device is gone: silence, and no underrun per cycle (metrics say it failed).
     silence(out, need);
-    return;
+    return outcome;
   }
-  if (in.trimWhenFull) trimIfFull(in, periodFrames);
+  observeStamp(in);
+  if (!in.compensate && in.trimWhenFull) trimIfFull(in, periodFrames);
   if (!primed(in)) {
     silence(out, need);
-    return;
+    return outcome;
+  }
+  if (in.stamp) {
+    const double position =
+        static_cast<double>(in.consumedFrames) + (in.resampler ? in.resampler->committed() : 0.0);
+    const auto step = in.drift.step(master.nowNs, master.rate, position);
+    if (in.compensate) {
+      if (step.resync) {
+        // Past repair by resampling: back to the target at once, counted. Too full: drop the
+        // excess and go on; too empty: wait (silence) until the target is buffered again.
+        ++in.resyncs;
+        outcome = {true, in.drift.fillFrames() - in.drift.setPoint()};
+        const std::size_t avail = in.source.readAvailable() / in.channels;
+        if (avail > in.primeFrames) {
+          in.trimmedFrames += dropFrames(in, avail - in.primeFrames);
+          in.drift.restart();
+        } else {
+          in.primed = false;
+          silence(out, need);
+          return outcome;
+        }
+      } else {
+        in.resampler->setRatio(step.ratio);
+      }
+    }
   }
   const std::size_t got = in.resampler ? static_cast<std::size_t>(pullResampled(in, out, frames)) * in.channels
                                        : in.source.pop(out, need);
+  if (!in.resampler) in.consumedFrames += got / in.channels;
   if (got < need) {
     silence(out + got, need - got);
     ++in.underruns;
     in.primed = false;  // rebuild the jitter buffer before pulling again
+    if (in.compensate && !outcome.resynced) {  // ran dry: the error grew past repair
+      ++in.resyncs;
+      outcome = {true, in.drift.fillFrames() - in.drift.setPoint()};
+    }
   }
+  return outcome;
 }
 
 void feedDuplex(InputRt& in, const float* deviceIn, std::uint32_t deviceInChannels, std::uint32_t frames,

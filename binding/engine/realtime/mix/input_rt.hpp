@@ -7,6 +7,8 @@
 #include <atomic>
 #include <cstdint>
 
+#include "engine/realtime/drift/clock_stamp.hpp"
+#include "engine/realtime/drift/drift_loop.hpp"
 #include "engine/realtime/mix/channel_strip.hpp"
 #include "engine/realtime/mix/meter.hpp"
 #include "engine/realtime/dsp/resampler.hpp"
@@ -30,9 +32,15 @@ struct InputRt {
   // Producers on their own clock (devices) are trimmed when their ring is nearly full; a JS push
   // input fills its ring on purpose (backpressure) and never is.
   bool trimWhenFull = false;
-  // Converts a capture device's rate to the mixer's inside the pull (null: same rate). Owned by
-  // the control side's Input; only the cycle calls process().
+  // Converts a capture device's rate to the mixer's inside the pull, at a ratio steered by drift
+  // compensation (null: same rate, not compensated). Owned by the control side's Input; only the
+  // cycle calls it.
   Resampler* resampler = nullptr;
+  // Drift: the producer's clock stamps (null: a duplex input, on the master's own clock), whether
+  // the loop steers the resampler (else it only measures), and its settings.
+  const ClockStamp* stamp = nullptr;
+  bool compensate = false;
+  DriftSettings driftSettings;
   // Duplex: the input's device is the master clock's device, opened as one stream with it; the
   // cycle copies these channels of the callback's input buffer into the ring just before pulling.
   bool duplex = false;
@@ -50,6 +58,10 @@ struct InputRt {
   std::uint64_t underruns = 0;
   std::uint64_t trimmedFrames = 0;  // dropped to bring a (nearly) full ring back to primeFrames
   bool primed = false;
+  DriftLoop drift;
+  std::uint64_t stampSeen = 0;
+  std::uint64_t consumedFrames = 0;  // producer frames taken from the ring
+  std::uint64_t resyncs = 0;
 };
 
 }  // namespace ringmix::engine

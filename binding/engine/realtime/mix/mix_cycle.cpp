@@ -89,11 +89,30 @@ void MixCycle::retireAll() noexcept {
   anySolo_ = false;
 }
 
-std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t lateNs, float* deviceOut, const float* deviceIn,
-                            std::uint32_t deviceInChannels) noexcept {
+// The master's smoothed time for this cycle and its measured rate. A gap of more than half a
+// second (the mixer was stopped, or its clock stalled) starts the measurement afresh, for the
+// inputs' drift loops too: their rings did not run meanwhile either.
+MasterTime MixCycle::masterTime(std::int64_t timeNs) noexcept {
+  const double frames = static_cast<double>(stats_.frames());
+  if (lastNs_ == 0 || timeNs - lastNs_ > 500'000'000 || timeNs < lastNs_) {
+    masterDll_.reset(config_.sampleRate);
+    firstNs_ = timeNs;
+    if (lastNs_ != 0)
+      for (std::uint32_t i = 0; i < inputCount_; ++i) restartDrift(*inputs_[i]);
+  }
+  lastNs_ = timeNs;
+  const double age = static_cast<double>(timeNs - firstNs_) * 1e-9;
+  masterDll_.setBandwidth(age < 1.0 ? 1.0 : age < 4.0 ? 0.25 : 0.05);
+  masterDll_.update(timeNs, frames);
+  return {masterDll_.timeAt(frames), masterDll_.rate()};
+}
+
+std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t timeNs, std::int64_t lateNs, float* deviceOut,
+                            const float* deviceIn, std::uint32_t deviceInChannels) noexcept {
   const std::int64_t t0 = platform::nowNs();
   drainCommands();
   pullControls();
+  const MasterTime master = masterTime(timeNs);
   const std::uint32_t out = config_.channels;
   float* bus = bus_;
   float* scratch = scratch_;
@@ -102,7 +121,8 @@ std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t lateNs, float* de
   for (std::uint32_t i = 0; i < inputCount_; ++i) {
     InputRt& in = *inputs_[i];
     if (in.duplex) feedDuplex(in, deviceIn, deviceInChannels, frames, scratch);
-    pullInput(in, scratch, frames, config_.periodFrames);
+    const PullOutcome pulled = pullInput(in, scratch, frames, config_.periodFrames, master);
+    if (pulled.resynced) links_.events.tryPush(Event{EventType::Resync, in.id, stats_.frames(), pulled.errorFrames});
     in.strip.process(scratch, bus, frames, in.meter);
   }
 
@@ -119,6 +139,7 @@ std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t lateNs, float* de
 
   // Consumers get the float mix as it is; a device gets it clipped (see clip.hpp).
   links_.output.write(bus, static_cast<std::size_t>(frames) * out);
+  stamp_.publish({timeNs, stats_.frames() + frames});
   std::uint64_t clipped = 0;
   if (deviceOut) {
     std::memcpy(deviceOut, bus, static_cast<std::size_t>(frames) * out * sizeof(float));

@@ -9,6 +9,8 @@
 #include "engine/config.hpp"
 #include "engine/messages.hpp"
 #include "engine/metrics.hpp"
+#include "engine/realtime/drift/clock_dll.hpp"
+#include "engine/realtime/drift/clock_stamp.hpp"
 #include "engine/realtime/mix/cycle_stats.hpp"
 #include "engine/realtime/mix/input_rt.hpp"
 #include "engine/realtime/mix/meter.hpp"
@@ -42,11 +44,12 @@ class MixCycle {
   rt::Baton& baton() noexcept { return baton_; }
 
   // Runs one cycle of `frames` (<= kMaxPeriodFrames): apply commands and parameters, pull and mix
-  // every input, master strip, meters, publish the mix and the metrics. lateNs is the clock's
-  // wake-up lateness. With a device as the master clock, deviceOut receives the mix too (frames ×
+  // every input, master strip, meters, publish the mix and the metrics. timeNs is the cycle's time
+  // on the master clock (CLOCK_MONOTONIC, or the simulated clock's), lateNs the clock's wake-up
+  // lateness. With a device as the master clock, deviceOut receives the mix too (frames ×
   // channels, clipped to ±1), and deviceIn (frames × deviceInChannels, or null) feeds the duplex
   // inputs before they are pulled. Returns the samples clipped in deviceOut.
-  std::uint64_t run(std::uint32_t frames, std::int64_t lateNs, float* deviceOut = nullptr,
+  std::uint64_t run(std::uint32_t frames, std::int64_t timeNs, std::int64_t lateNs, float* deviceOut = nullptr,
                     const float* deviceIn = nullptr, std::uint32_t deviceInChannels = 0) noexcept;
 
   // Applies queued commands without mixing (no clock runs the cycle now).
@@ -62,10 +65,15 @@ class MixCycle {
   // Hands every input back through the retired ring (the engine is shutting down).
   void retireAll() noexcept;
 
+  // The mix's own clock stamp (frames written to the broadcast ring, when): extra outputs
+  // compensate their drift against it.
+  const ClockStamp& stamp() const noexcept { return stamp_; }
+
  private:
   void apply(const Command& c) noexcept;
   void pullControls() noexcept;
   void updateSolo() noexcept;
+  MasterTime masterTime(std::int64_t timeNs) noexcept;
 
   const EngineConfig config_;
   CycleLinks links_;
@@ -84,6 +92,11 @@ class MixCycle {
   std::uint64_t masterSeen_ = 0;
   WindowMeter masterMeter_;
   CycleStats stats_;
+
+  // The master clock measured against time, for drift compensation (see masterTime()).
+  ClockDll masterDll_;
+  std::int64_t firstNs_ = 0, lastNs_ = 0;
+  ClockStamp stamp_;
 };
 
 }  // namespace ringmix::engine

@@ -1,14 +1,18 @@
 // VirtualSource: the real-time half of a virtual device: a generator that behaves like a capture
-// device on its own clock, skewed by clockPpm from the master. It pushes whole periods into its
-// input's ring as its clock reaches them; what does not fit is lost and counted by the ring (an
-// overrun), as with a real capture device. Real-time code (construction excepted).
+// device on its own clock, skewed by clockPpm from the master (changeable while it runs, like a
+// crystal warming up). It pushes whole periods into its input's ring as its clock reaches them;
+// what does not fit is lost and counted by the ring (an overrun), as with a real capture device.
+// After each delivery it stamps its clock (frames delivered, when) for drift compensation.
+// Real-time code (construction excepted).
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <memory>
 
+#include "engine/realtime/drift/clock_stamp.hpp"
 #include "engine/realtime/sources/generator.hpp"
 #include "rt/spsc_ring.hpp"
 
@@ -18,61 +22,89 @@ class VirtualSource {
  public:
   // Control side: allocates its scratch period and takes the ring's producer end.
   VirtualSource(const GeneratorParams& params, double clockPpm, std::uint32_t sampleRate, std::uint32_t channels,
-                std::uint32_t periodFrames, rt::SpscRing<float>& ring, std::uint64_t seed)
-      : sink_(ring.producer()), channels_(channels), periodFrames_(periodFrames), ratio_(1.0 + clockPpm / 1e6),
-        periodNs_(1e9 * periodFrames / (static_cast<double>(sampleRate) * ratio_)),
+                std::uint32_t periodFrames, rt::SpscRing<float>& ring, ClockStamp& stamp, std::uint64_t seed)
+      : sink_(ring.producer()), stamp_(stamp), channels_(channels), periodFrames_(periodFrames),
+        sampleRate_(sampleRate),
         maxBurstPeriods_(std::max<std::uint64_t>(1, ring.capacity() / (static_cast<std::size_t>(periodFrames) * channels))),
         scratch_(new float[static_cast<std::size_t>(periodFrames) * channels]()) {
     generator_.configure(params, sampleRate, channels, seed);
+    setClockPpm(clockPpm);
+    ratio_ = wantedRatio_.load(std::memory_order_relaxed);
   }
+
+  // Any thread: the clock's offset from the master from now on.
+  void setClockPpm(double ppm) noexcept { wantedRatio_.store(1.0 + ppm / 1e6, std::memory_order_relaxed); }
 
   // Wall-clock devices (virtual and device master clocks), called by the device host's thread: pushes
   // every period this device's clock has reached by nowNs. Its clock starts at the first call after
   // restart(), with a period ready at once, like a device starting.
   void tick(std::int64_t nowNs) noexcept {
-    if (startNs_ == 0) startNs_ = nowNs;
-    const auto due = static_cast<std::uint64_t>(static_cast<double>(nowNs - startNs_) / periodNs_) + 1;
+    if (startNs_ == 0) startNs_ = anchorNs_ = nowNs, anchorPeriods_ = 0.0;
+    const double ratio = wantedRatio_.load(std::memory_order_relaxed);
+    if (ratio != ratio_) {  // re-anchor: periods so far at the old rate, the new rate from now
+      anchorPeriods_ = periodsAt(nowNs);
+      anchorNs_ = nowNs;
+      ratio_ = ratio;
+    }
+    const auto due = static_cast<std::uint64_t>(periodsAt(nowNs)) + 1;
     if (due <= periodsDone_) return;
     // After a long stall (the machine overloaded) a real device would have overflowed its own
     // buffer: deliver at most a ring's worth, and drop the rest of the backlog.
     const std::uint64_t n = std::min(due - periodsDone_, maxBurstPeriods_);
     produce(n * periodFrames_);
     periodsDone_ = due;
+    stamp_.publish({nowNs, delivered_});
   }
   // Control side, while the host thread is stopped: the next tick() starts its clock afresh.
   void restart() noexcept { startNs_ = 0, periodsDone_ = 0; }
 
   // Simulated clock: pushes every frame its clock has reached when the master reaches
-  // `masterFrames`, plus `leadFrames` produced ahead (like a device's buffer).
-  void advanceTo(std::uint64_t masterFrames, std::uint32_t leadFrames) noexcept {
-    const auto due = static_cast<std::uint64_t>(std::floor(static_cast<double>(masterFrames) * ratio_)) + leadFrames;
+  // `masterFrames` (since the device was added), plus `leadFrames` produced ahead (like a
+  // device's buffer); `timeNs` is the simulated clock's time, for the stamp.
+  void advanceTo(std::uint64_t masterFrames, std::uint32_t leadFrames, std::int64_t timeNs) noexcept {
+    ratio_ = wantedRatio_.load(std::memory_order_relaxed);
+    position_ += static_cast<double>(masterFrames - lastMaster_) * ratio_;
+    lastMaster_ = masterFrames;
+    const auto due = static_cast<std::uint64_t>(std::floor(position_)) + leadFrames;
     if (due > produced_) produce(due - produced_);
+    stamp_.publish({timeNs, delivered_});
   }
 
-  // Frames produced per master frame: 1 + clockPpm / 1e6.
-  double ratio() const noexcept { return ratio_; }
-
  private:
+  // Periods of this device's clock elapsed at nowNs (fractional).
+  double periodsAt(std::int64_t nowNs) const noexcept {
+    return anchorPeriods_ + static_cast<double>(nowNs - anchorNs_) * 1e-9 * sampleRate_ * ratio_ / periodFrames_;
+  }
+
   void produce(std::uint64_t frames) noexcept {
     while (frames > 0) {
       const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(frames, periodFrames_));
       generator_.render(scratch_.get(), n);
-      sink_.push(scratch_.get(), static_cast<std::size_t>(n) * channels_, channels_);
+      delivered_ += sink_.push(scratch_.get(), static_cast<std::size_t>(n) * channels_, channels_) / channels_;
       frames -= n;
       produced_ += n;
     }
   }
 
   rt::SpscRing<float>::Producer sink_;
+  ClockStamp& stamp_;
   Generator generator_;
   const std::uint32_t channels_;
   const std::uint32_t periodFrames_;
-  const double ratio_;
-  const double periodNs_;  // this device's period on the master's time line
+  const double sampleRate_;
   const std::uint64_t maxBurstPeriods_;
   std::unique_ptr<float[]> scratch_;
-  std::uint64_t produced_ = 0;
+  std::atomic<double> wantedRatio_{1.0};  // frames produced per master frame: 1 + clockPpm / 1e6
+  double ratio_ = 1.0;
+  std::uint64_t produced_ = 0;   // frames generated
+  std::uint64_t delivered_ = 0;  // of those, frames the ring took
+  // Simulated clock.
+  double position_ = 0.0;  // device frames due (fractional)
+  std::uint64_t lastMaster_ = 0;
+  // Wall clock.
   std::int64_t startNs_ = 0;
+  std::int64_t anchorNs_ = 0;
+  double anchorPeriods_ = 0.0;
   std::uint64_t periodsDone_ = 0;
 };
 
