@@ -50,6 +50,11 @@ export function assembleMetrics(m: NativeMetrics, devices: readonly NativeDevice
         dropouts: d.dropouts,
         lostFrames: d.lostFrames,
         device: stream(d),
+        ratio: d.ratio ?? 1,
+        clockPpm: d.clockPpm ?? 0,
+        locked: d.locked ?? false,
+        latencyFrames: d.compensated ? (d.driftLatencyFrames ?? 0) : d.lagFrames,
+        resyncs: d.resyncs ?? 0,
       }),
     );
   const result: Metrics = {

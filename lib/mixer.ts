@@ -150,8 +150,13 @@ export class Mixer extends EventEmitter<MixerEvents> {
    */
   addOutput(options: OutputOptions): Output {
     const engine = this.#engineOrThrow();
-    const o = checkObject(options, 'output options', ['device']);
+    const o = checkObject(options, 'output options', ['device', 'compensateDrift', 'targetLatencyMs']);
     const selector = checkSelector(o.device, 'device');
+    const compensateDrift =
+      o.compensateDrift === undefined ? undefined : checkBoolean(o.compensateDrift, 'compensateDrift');
+    const targetLatencyMs =
+      o.targetLatencyMs === undefined ? 0 : checkNumber(o.targetLatencyMs, 'targetLatencyMs', 0, 2000);
+    const drift = nativeRecord(compensateDrift === undefined ? { targetLatencyMs } : { compensateDrift, targetLatencyMs });
     if (this.clock === 'simulated') {
       throw new RingmixError('ERR_WRONG_CLOCK', "outputs need a real-time clock; this mixer's clock is 'simulated'");
     }
@@ -162,12 +167,12 @@ export class Mixer extends EventEmitter<MixerEvents> {
     let rate = this.sampleRate;
     let id: number;
     try {
-      id = callNative(() => engine.addOutput(ref, channels, rate, label));
+      id = callNative(() => engine.addOutput(ref, channels, rate, label, drift));
     } catch (err) {
       // A device that cannot run at the mixer's rate runs at its own, and the mix is resampled.
       if ((err as { code?: string }).code !== 'ERR_DEVICE' || device.defaultSampleRate === this.sampleRate) throw err;
       rate = Math.round(device.defaultSampleRate);
-      id = callNative(() => engine.addOutput(ref, channels, rate, label));
+      id = callNative(() => engine.addOutput(ref, channels, rate, label, drift));
     }
     const output = new Output(
       { engine: () => this.#engineOrThrow(), outputRemoved: (out) => this.#outputs.delete(out.id) },
@@ -301,6 +306,12 @@ export class Mixer extends EventEmitter<MixerEvents> {
         const output = d.kind === 'output' ? this.#outputs.get(d.id) : undefined;
         const lostFrames = output?.takeLoss(d.lostFrames) ?? 0;
         if (lostFrames > 0) deliveries.push(() => this.emit('dropout', { consumerId: d.id, kind: 'output', lostFrames }));
+        const resyncs = output?.takeResyncs(d.resyncs ?? 0) ?? 0;
+        for (let i = 0; i < resyncs; i++) {
+          const frame = callNative(() => engine.metrics()).frames;
+          const event = { kind: 'output' as const, id: d.id, frame, errorFrames: Number.NaN };
+          deliveries.push(() => this.emit('resync', event));
+        }
       }
     }
     return deliveries;

@@ -64,6 +64,13 @@ export interface NativeDeviceStatus {
   clippedSamples: number;
   latencyMs: number;
   sampleRate: number;
+  /** Outputs only: drift compensation against the mix's clock. */
+  compensated?: boolean;
+  ratio?: number;
+  clockPpm?: number;
+  driftLatencyFrames?: number;
+  locked?: boolean;
+  resyncs?: number;
 }
 
 export interface NativeDeviceFailure {
@@ -176,7 +183,13 @@ export interface NativeMixer {
   metrics(): NativeMetrics;
   pollEvents(): NativeEvent[];
   openTap(capacityFrames: number): NativeTap;
-  addOutput(device: NativeDeviceRef, deviceChannels: number, deviceRate: number, label: string): number;
+  addOutput(
+    device: NativeDeviceRef,
+    deviceChannels: number,
+    deviceRate: number,
+    label: string,
+    drift?: { compensateDrift?: boolean; targetLatencyMs: number },
+  ): number;
   removeOutput(id: number): void;
   deviceStatus(): NativeDeviceStatus[];
   pollDeviceFailures(): NativeDeviceFailure[];

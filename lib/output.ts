@@ -23,6 +23,7 @@ export class Output {
   readonly #host: OutputHost;
   #removed = false;
   #lostReported = 0;
+  #resyncsReported = 0;
 
   /** @internal */
   constructor(host: OutputHost, id: number, device: DeviceInfo, sampleRate: number) {
@@ -39,6 +40,16 @@ export class Output {
   takeLoss(lostFrames: number): number {
     const delta = lostFrames - this.#lostReported;
     this.#lostReported = lostFrames;
+    return delta;
+  }
+
+  /**
+   * The re-syncs since the last call, given the total so far (for the 'resync' event).
+   * @internal
+   */
+  takeResyncs(resyncs: number): number {
+    const delta = resyncs - this.#resyncsReported;
+    this.#resyncsReported = resyncs;
     return delta;
   }
 

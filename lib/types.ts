@@ -70,11 +70,10 @@ export interface InputOptions {
   /**
    * Drift compensation: keep the input's latency steady although its clock is not the master's,
    * by resampling it at a ratio that follows its measured clock (see ARCHITECTURE.md). For a
-   * push input, its clock is the pace of the writes (e.g. a network stream's sender). Default: off
-   * in this release (it will become the default for generators and capture devices once its
-   * start-up on real-time clocks is tamed). Never needed, and ignored, for a duplex input (on the
-   * master's own device and clock). Inputs on their own clock are measured either way
-   * (`clockPpm`, `latencyFrames` in the metrics).
+   * push input, its clock is the pace of the writes (e.g. a network stream's sender). Default: on
+   * for generators and capture devices (their own clocks), off for push inputs. Never needed, and
+   * ignored, for a duplex input (on the master's own device and clock). Inputs on their own clock
+   * are measured either way (`clockPpm`, `latencyFrames` in the metrics).
    */
   compensateDrift?: boolean;
   /**
@@ -88,6 +87,16 @@ export interface InputOptions {
 /** Options of {@link Mixer.addOutput}. */
 export interface OutputOptions {
   device: DeviceSelector;
+  /**
+   * Drift compensation: keep the device's lag behind the mix steady although its clock is not the
+   * mixer's, by resampling the mix at a ratio that follows it. Default on.
+   */
+  compensateDrift?: boolean;
+  /**
+   * Compensated outputs: the lag behind the mix to hold, in ms (0–2000; 0 or absent: two mix
+   * periods plus one of the device's). Raised to at least one period of each clock.
+   */
+  targetLatencyMs?: number;
 }
 
 /** Options of {@link Mixer.tap}. */
@@ -163,6 +172,16 @@ export interface ConsumerMetrics {
   lostFrames: number;
   /** Outputs: the device stream's state. */
   device?: DeviceStreamMetrics;
+  /** Outputs: mix frames taken per device frame now (see {@link InputMetrics.ratio}). */
+  ratio?: number;
+  /** Outputs: the device's clock against the mixer's, in ppm, as measured (compensated outputs). */
+  clockPpm?: number;
+  /** Outputs: compensated and holding its target lag. */
+  locked?: boolean;
+  /** Outputs: its lag behind the mix (smoothed when compensated), in mix frames. */
+  latencyFrames?: number;
+  /** Outputs: hard re-syncs (its lag was beyond repair and was reset at once). */
+  resyncs?: number;
 }
 
 /** A snapshot of the engine, from {@link Mixer.metrics} or the `'metrics'` event. */
@@ -223,12 +242,12 @@ export interface DeviceErrorEvent extends RingmixError {
 
 /** Payload of the `'resync'` event. */
 export interface ResyncEvent {
-  kind: 'input';
-  /** The input's id. */
+  /** An input (its id) or an extra output (its consumer id). */
+  kind: 'input' | 'output';
   id: number;
-  /** Mix frame position when it happened. */
+  /** Mix frame position when it happened (when it was noticed, for an output). */
   frame: number;
-  /** How far its latency was from the target, in frames (negative: it ran dry). */
+  /** How far its latency was from the target, in frames (negative: it ran dry; NaN: not known, outputs). */
   errorFrames: number;
 }
 

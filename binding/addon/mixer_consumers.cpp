@@ -18,7 +18,8 @@ Napi::Value MixerWrap::OpenTap(const Napi::CallbackInfo& info) {
   return tap;
 }
 
-// addOutput({ deviceIndex, deviceName, hostApi }, deviceChannels, deviceRate, label) -> consumer id
+// addOutput({ deviceIndex, deviceName, hostApi }, deviceChannels, deviceRate, label,
+//           { compensateDrift?, targetLatencyMs? }?) -> consumer id
 Napi::Value MixerWrap::AddOutput(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   engine::Engine& e = engine(env);
@@ -34,7 +35,13 @@ Napi::Value MixerWrap::AddOutput(const Napi::CallbackInfo& info) {
   if (rate != 0 && rate < 8000) throw rangeError(env, "deviceRate must be 0 or from 8000");
   if (info.Length() > 3 && !info[3].IsUndefined() && !info[3].IsString()) throw typeError(env, "label must be a string");
   const std::string label = info.Length() > 3 && info[3].IsString() ? info[3].As<Napi::String>().Utf8Value() : "output";
-  return Napi::Number::New(env, e.addOutput(ref, channels, rate, label));
+  engine::OutputDriftSpec drift;
+  if (info.Length() > 4 && !info[4].IsUndefined()) {
+    const Napi::Object o = objectArg(info, 4, "drift options");
+    if (!ownProp(o, "compensateDrift").IsUndefined()) drift.compensateDrift = boolOpt(o, "compensateDrift", true);
+    drift.targetLatencyMs = numberOpt(o, "targetLatencyMs", 0.0, {0, 2000});
+  }
+  return Napi::Number::New(env, e.addOutput(ref, channels, rate, label, drift));
 }
 
 Napi::Value MixerWrap::RemoveOutput(const Napi::CallbackInfo& info) {

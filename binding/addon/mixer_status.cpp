@@ -108,6 +108,14 @@ Napi::Value MixerWrap::DeviceStatus(const Napi::CallbackInfo& info) {
     o.Set("clippedSamples", static_cast<double>(d.clippedSamples));
     o.Set("latencyMs", d.latencyMs);
     o.Set("sampleRate", d.sampleRate);
+    if (d.kind == engine::StreamKind::Output) {
+      o.Set("compensated", d.compensated);
+      o.Set("ratio", d.ratio);
+      o.Set("clockPpm", d.clockPpm);
+      o.Set("driftLatencyFrames", d.driftLatencyFrames);
+      o.Set("locked", d.locked);
+      o.Set("resyncs", static_cast<double>(d.resyncs));
+    }
     out.Set(i, o);
   }
   return out;

@@ -81,7 +81,7 @@ TEST_SUITE("engine-cycle") {
         primed = true;
         master.setBandwidth(t < 4e9 ? 1.0 : 0.05);
         master.update(static_cast<std::int64_t>(t), j * period);
-        const auto step = loop.step(master.timeAt(j * period), master.rate(), consumed);
+        const auto step = loop.step(master.timeAt(j * period), master.rate(), consumed, produced - consumed);
         REQUIRE_FALSE(step.resync);
         const double fill = produced - consumed;
         minFill = std::min(minFill, fill);

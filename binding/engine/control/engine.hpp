@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,19 @@ struct DeviceStatus {
   std::uint64_t clippedSamples;  // output/clock: samples clipped to ±1 on their way to the device
   double latencyMs;          // the device's own buffering, as the backend reports it
   std::uint32_t sampleRate;
+  // Output: drift compensation against the mix's clock (see PlaybackSource).
+  double ratio = 1.0;
+  double clockPpm = 0.0;
+  double driftLatencyFrames = 0.0;
+  bool locked = false;
+  std::uint64_t resyncs = 0;
+  bool compensated = false;
+};
+
+// An extra output's drift compensation: unset = on (the device has its own clock).
+struct OutputDriftSpec {
+  std::optional<bool> compensateDrift;
+  double targetLatencyMs = 0.0;  // 0: the default
 };
 
 // Thrown (on the JS thread) when structural commands pile up beyond the outbox's bound: the
@@ -97,7 +111,7 @@ class Engine {
 
   // Extra outputs playing the mix on other devices (engine_outputs.cpp). Throws devices errors.
   std::uint32_t addOutput(const devices::DeviceRef& device, std::uint32_t deviceChannels, std::uint32_t deviceRate,
-                          const std::string& label);
+                          const std::string& label, const OutputDriftSpec& drift = {});
   void removeOutput(std::uint32_t id);
   // One id space for every consumer of the mix (taps, outputs, later recorders).
   std::uint32_t newConsumerId() noexcept { return nextConsumerId_++; }

@@ -59,9 +59,12 @@ std::uint32_t Engine::addInput(const InputSpec& spec) {
                                                                          : period;
   // Drift compensation's target fill: the jitter buffer plus a device period of margin (producer
   // frames), or what the caller asked for, but never less than a period of each clock. A push
-  // input's writes come in event-loop bursts: 50 ms by default.
+  // input's writes come in event-loop bursts: 50 ms by default. On the simulated clock a virtual
+  // device delivers exactly on time, a period ahead: half a period is margin enough.
   const std::uint32_t minTarget = devicePeriod + period;
-  std::uint32_t target = spec.kind == InputSpec::Kind::Push ? std::max(4 * period, rate / 20) : prime + devicePeriod;
+  std::uint32_t target = spec.kind == InputSpec::Kind::Push        ? std::max(4 * period, rate / 20)
+                         : generator && mode_ == ClockMode::Simulated ? period / 2
+                                                                      : prime + devicePeriod;
   if (spec.targetLatencyMs > 0)
     target = std::max(minTarget, static_cast<std::uint32_t>(std::lround(spec.targetLatencyMs * rate / 1000.0)));
   const std::uint32_t ringFrames = nextPow2(std::max({8 * devicePeriod, rate / 2, 4 * target}));
@@ -77,9 +80,7 @@ std::uint32_t Engine::addInput(const InputSpec& spec) {
                       rate == config_.sampleRate &&
                       *std::max_element(spec.deviceChannels.begin(), spec.deviceChannels.end()) <
                           clockSpec_.deviceInputChannels;
-  // Off unless asked, for now: on a real-time clock the loop's start-up (a device's first bursts)
-  // still swings the ratio too far; see ARCHITECTURE.md, "Drift compensation".
-  in->rt.compensate = !duplex && spec.compensateDrift.value_or(false);
+  in->rt.compensate = !duplex && spec.compensateDrift.value_or(spec.kind != InputSpec::Kind::Push);
   if (spec.kind == InputSpec::Kind::Push) {
     in->push = in->ring.producer();
   } else if (generator) {

@@ -32,10 +32,17 @@ std::vector<DeviceStatus> Engine::deviceStatus() const {
   }
   for (const auto& [id, o] : outputs_) {
     const auto& c = o.source->counters();
-    out.push_back(DeviceStatus{StreamKind::Output, id, o.stream->finished(), o.stream->callbacks(), 0,
-                               c.underflows.load() + c.deviceUnderflows.load(), c.lostFrames.load(), c.dropouts.load(),
-                               c.lagFrames.load(), c.clippedSamples.load(), o.stream->outputLatency() * 1e3,
-                               o.source->deviceRate(config_.sampleRate)});
+    DeviceStatus s{StreamKind::Output, id, o.stream->finished(), o.stream->callbacks(), 0,
+                   c.underflows.load() + c.deviceUnderflows.load(), c.lostFrames.load(), c.dropouts.load(),
+                   c.lagFrames.load(), c.clippedSamples.load(), o.stream->outputLatency() * 1e3,
+                   o.source->deviceRate(config_.sampleRate)};
+    s.ratio = c.ratio.load(std::memory_order_relaxed);
+    s.clockPpm = c.clockPpm.load(std::memory_order_relaxed);
+    s.driftLatencyFrames = c.latencyFrames.load(std::memory_order_relaxed);
+    s.locked = c.locked.load(std::memory_order_relaxed);
+    s.resyncs = c.resyncs.load(std::memory_order_relaxed);
+    s.compensated = o.source->compensated();
+    out.push_back(s);
   }
   return out;
 }

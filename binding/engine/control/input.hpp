@@ -36,8 +36,9 @@ struct InputSpec {
   std::uint32_t deviceRate = 0;
   std::string label;
   StripParams strip;
-  // Drift compensation: unset = the default (off for now); never for duplex inputs, which share
-  // the master's clock. Inputs on their own clock are measured either way.
+  // Drift compensation: unset = the default (on for inputs on their own clock: generators and
+  // capture devices; off for push inputs; never for duplex inputs, which share the master's
+  // clock). Inputs on their own clock are measured either way.
   std::optional<bool> compensateDrift;
   double targetLatencyMs = 0.0;  // 0: the default for its kind (see Engine::addInput)
 };

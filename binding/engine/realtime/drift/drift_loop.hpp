@@ -25,6 +25,11 @@ struct DriftSettings {
   double targetFrames = 512.0;    // producer frames to keep in the ring at each consumer step
   double resyncFrames = 4096.0;   // |fill error| past which the ring is re-synced
   double maxSkew = 0.005;         // the ratio's range around nominal (±5000 ppm)
+  // The consumer's own callbacks are too irregular to time (a sound server calling back in
+  // bursts): take its raw time, measure the fill against the producer's straight line (which
+  // removes the sawtooth of the two clocks' phases slipping past each other), average that over
+  // a second (which removes the callbacks' jitter), and steer more slowly, without feed-forward.
+  bool averageFill = false;
 };
 
 class DriftLoop {
@@ -33,11 +38,21 @@ class DriftLoop {
     s_ = s;
     producer_.reset(s.producerRate);
     nominalRatio_ = s.producerRate / s.consumerRate;
-    kp_ = 1.0 / (s.producerRate * kTauSeconds);
-    ki_ = kp_ / (4.0 * kTauSeconds);
+    const double tau = s.averageFill ? 3.0 * kTauSeconds : kTauSeconds;
+    kp_ = 1.0 / (s.producerRate * tau);
+    ki_ = kp_ / (4.0 * tau);
     integral_ = 0.0;
     skew_ = 0.0;
     restart();
+  }
+
+  // The measurements went wrong: the producer's line starts afresh (keeping its rate), and so does
+  // the set point's timing, but not the set point itself nor the integrator.
+  void remeasure() noexcept {
+    producer_.restartKeepingRate();
+    startNs_ = lastNs_;
+    goodSinceNs_ = -1;
+    remeasuring_ = true;
   }
 
   // After a re-sync (or at the start): measure afresh, wide, keeping what was learnt of the rate.
@@ -52,24 +67,44 @@ class DriftLoop {
   void observeProducer(std::int64_t timeNs, double frames) noexcept { producer_.update(timeNs, frames); }
 
   struct Step {
-    double ratio;  // producer frames per consumer frame for this step
-    bool resync;   // the fill is beyond repair by resampling: re-sync, then restart()
+    double ratio;      // producer frames per consumer frame for this step
+    bool resync;       // the fill is beyond repair by resampling: re-sync, then restart()
+    bool remeasuring;  // the clock estimates disagreed with the ring: measuring afresh (the
+                       // caller restarts its own clock's DLL too); the ratio is held meanwhile
   };
 
   // One consumer step at (smoothed) time `nowNs`; the consumer's measured rate in frames per
-  // second; `consumed`: producer frames taken from the ring so far.
-  Step step(std::int64_t nowNs, double consumerRate, double consumed) noexcept {
-    if (!producer_.initialised()) return {ratio(), false};
+  // second; `consumed`: producer frames taken from the ring so far; `actualFill`: producer frames
+  // in the ring right now (with the bursts and jitter the estimate smooths away).
+  //
+  // Re-syncs are decided on the actual fill, never on the estimate alone: an estimate that strays
+  // from the ring by more than resyncFrames means the clocks' measurements are wrong (a server
+  // stalling and then catching up, say), so they start afresh, holding the ratio, and nothing is
+  // heard of it.
+  Step step(std::int64_t nowNs, double consumerRate, double consumed, double actualFill) noexcept {
+    if (s_.averageFill)
+      return averagedStep(nowNs, producer_.initialised() ? producer_.framesAt(nowNs) - consumed : actualFill, actualFill);
+    if (!producer_.initialised()) return {ratio(), false, false};
     const double fill = producer_.framesAt(nowNs) - consumed;
+    if (started_ && std::fabs(fill - actualFill) > s_.resyncFrames) {
+      remeasure();
+      return {ratio(), false, true};
+    }
+    if (started_ && actualFill - setPoint_ > s_.resyncFrames) return {ratio(), true, false};
+    if (remeasuring_) {
+      remeasuring_ = false;
+      lastNs_ = nowNs;
+    }
     if (!started_) {
       // The set point: the fill found at the start (the caller primes so that it is the target),
       // so that two clocks that agree are left untouched: no resampling transient at all.
-      setPoint_ = std::fmin(fill, s_.targetFrames * 1.5);
+      setPoint_ = std::fmax(s_.targetFrames * 0.5, std::fmin(fill, s_.targetFrames * 2.0));
       started_ = true;
       lastNs_ = nowNs;
       startNs_ = nowNs;
       lostNs_ = nowNs - 10'000'000'000;
       meanError_ = 0.0;
+      wander_ = 0.0;
     }
     const double dt = static_cast<double>(nowNs - lastNs_) * 1e-9;
     lastNs_ = nowNs;
@@ -77,14 +112,17 @@ class DriftLoop {
     const double error = fill - setPoint_;
     // Feed-forward: the measured rates (kept up to date even when about to re-sync, so that the
     // estimate of the clock's skew stays true for an input that only measures).
-    const double measured = consumerRate > 0.0 ? producer_.rate() / consumerRate / nominalRatio_ - 1.0 : 0.0;
-    const double ff = std::fmax(-s_.maxSkew, std::fmin(s_.maxSkew, measured));
-    measured_ = ff;
-    estimate_ = ff + integral_;
     const double sinceStart = static_cast<double>(nowNs - startNs_) * 1e-9;
+    const double measured = consumerRate > 0.0 ? producer_.rate() / consumerRate / nominalRatio_ - 1.0 : 0.0;
+    measured_ = std::fmax(-s_.maxSkew, std::fmin(s_.maxSkew, measured));
+    // The measured rates steer only once the DLLs have narrowed (faded in from 2 s to 4 s): while
+    // wide, a device's start-up bursts and callback jitter make them swing by thousands of ppm,
+    // which would be heard as pitch. Until then the PI loop alone holds the fill.
+    const double ffWeight = std::fmin(1.0, std::fmax(0.0, (sinceStart - 2.0) / 2.0));
+    const double ff = ffWeight * measured_;
+    estimate_ = ff + integral_;
     const double sinceLost = static_cast<double>(nowNs - lostNs_) * 1e-9;
     producer_.setBandwidth(sinceStart < 1.0 ? 1.0 : (sinceStart < 4.0 || sinceLost < 3.0) ? 0.25 : 0.05);
-    if (std::fabs(error) > s_.resyncFrames) return {ratio(), true};
 
     // Bandwidth: wide for a second after a (re)start, then narrowing; after losing lock (the
     // device's rate stepped), medium for a few seconds to follow the new rate.
@@ -98,20 +136,58 @@ class DriftLoop {
     estimate_ = ff + integral_;
 
     // Lock, judged on the error averaged over ~a quarter second (callback jitter averages out):
-    // held within kLockFrames for half a second; lost past kUnlockFrames.
-    meanError_ += (error - meanError_) * std::fmin(1.0, dt / 0.25);
+    // held within kLockFrames for half a second; lost past kUnlockFrames. A device whose estimate
+    // still wanders (a sound server's bursts) gets bounds scaled to how much it wanders.
+    const double a = std::fmin(1.0, dt / 0.25);
+    meanError_ += (error - meanError_) * a;
+    wander_ += ((error - meanError_) * (error - meanError_) - wander_) * std::fmin(1.0, dt / 2.0);
+    const double noise = std::sqrt(wander_);
     const double ae = std::fabs(meanError_);
-    if (ae <= kLockFrames) {
+    if (ae <= std::fmax(kLockFrames, noise)) {
       if (goodSinceNs_ < 0) goodSinceNs_ = nowNs;
       if (nowNs - goodSinceNs_ >= 500'000'000 && sinceStart >= 1.0) locked_ = true;
     } else {
       goodSinceNs_ = -1;
-      if (ae > kUnlockFrames) {
+      if (ae > std::fmax(kUnlockFrames, 4.0 * noise)) {
         if (locked_) lostNs_ = nowNs;
         locked_ = false;
       }
     }
-    return {ratio(), false};
+    return {ratio(), false, false};
+  }
+
+  // The averageFill variant of step(): PI on the fill's one-second average.
+  Step averagedStep(std::int64_t nowNs, double fill, double actualFill) noexcept {
+    if (!started_) {
+      if (!producer_.initialised()) return {ratio(), false, false};
+      started_ = true;
+      lastNs_ = startNs_ = nowNs;
+      average_ = setPoint_ = fill;
+      meanError_ = 0.0;
+    }
+    const double dt = static_cast<double>(nowNs - lastNs_) * 1e-9;
+    lastNs_ = nowNs;
+    if (actualFill - setPoint_ > s_.resyncFrames) return {ratio(), true, false};
+    average_ += (fill - average_) * std::fmin(1.0, dt / 1.0);
+    fill_ = average_;
+    const double error = average_ - setPoint_;
+    double skew = integral_ + kp_ * error;
+    const bool saturated = skew > s_.maxSkew || skew < -s_.maxSkew;
+    skew = std::fmax(-s_.maxSkew, std::fmin(s_.maxSkew, skew));
+    if (!saturated || (error > 0) != (skew > 0))
+      integral_ = std::fmax(-s_.maxSkew, std::fmin(s_.maxSkew, integral_ + ki_ * error * dt));
+    skew_ = skew;
+    estimate_ = measured_ = integral_;
+    const double sinceStart = static_cast<double>(nowNs - startNs_) * 1e-9;
+    const double ae = std::fabs(error);
+    if (ae <= 2.0 * kLockFrames) {
+      if (goodSinceNs_ < 0) goodSinceNs_ = nowNs;
+      if (nowNs - goodSinceNs_ >= 2'000'000'000 && sinceStart >= 3.0) locked_ = true;
+    } else {
+      goodSinceNs_ = -1;
+      if (ae > 2.0 * kUnlockFrames) locked_ = false;
+    }
+    return {ratio(), false, false};
   }
 
   double ratio() const noexcept { return nominalRatio_ * (1.0 + skew_); }
@@ -139,10 +215,13 @@ class DriftLoop {
   double skew_ = 0.0;
   double estimate_ = 0.0;
   double measured_ = 0.0;
+  double average_ = 0.0;
+  double wander_ = 0.0;  // mean square of the error around its average (its noise)
   double setPoint_ = 0.0;
   double fill_ = 0.0;
   bool started_ = false;
   bool locked_ = false;
+  bool remeasuring_ = false;
   std::int64_t lastNs_ = 0;
   std::int64_t goodSinceNs_ = -1;
   std::int64_t startNs_ = 0;

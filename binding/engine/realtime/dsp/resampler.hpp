@@ -27,8 +27,11 @@ class Resampler {
       : channels_(channels), inRate_(inRate), outRate_(outRate), nominal_(static_cast<double>(inRate) / outRate),
         maxSkew_(maxSkew), ratio_(nominal_), table_(new float[(kPhases + 1) * kTaps]),
         history_(new float[2 * kTaps * channels]()), coef_(new float[kTaps]) {
-    // Cut-off just below the lower of the two Nyquist frequencies (in input-rate cycles/frame).
-    const double fc = 0.5 * std::min(1.0, 1.0 / (nominal_ * (1.0 + maxSkew))) * 0.92;
+    // Cut-off (input-rate cycles per frame): between two rates, just below the lower Nyquist
+    // frequency. At one rate (drift compensation only) exactly at Nyquist: the ratio stays within
+    // ±0.5 % of 1, so anything it folds lies above 21 kHz; and the kernel at phase 0 is then a
+    // unit impulse, so two clocks that agree pass the input through bit for bit.
+    const double fc = inRate == outRate ? 0.5 : 0.5 * std::min(1.0, 1.0 / (nominal_ * (1.0 + maxSkew))) * 0.92;
     double kernel[kTaps];
     for (std::uint32_t p = 0; p <= kPhases; ++p) {
       double sum = 0.0;

@@ -39,17 +39,20 @@ void trimIfFull(InputRt& in, std::uint32_t periodFrames) noexcept {
 }
 
 // Whether the jitter buffer is full enough to pull from (it stays so until an underrun). A
-// compensated input starts its drift loop afresh here, after dropping what a burst (a device
-// delivering its backlog after a stall) put beyond the target: part of the same re-sync.
+// compensated input starts exactly at its target, so that its loop starts at rest: it drops what
+// arrived beyond it (a device's periods overshoot the level; a device back from a stall delivers
+// its backlog). Before the input was ever heard that is alignment, not loss; after a re-sync it
+// is part of the re-sync, and counted.
 bool primed(InputRt& in) noexcept {
   if (in.primed) return true;
   const std::size_t avail = in.source.readAvailable() / in.channels;
   if (avail < in.primeFrames) return false;
   in.primed = true;
-  if (in.compensate) {
-    const auto slack = static_cast<std::size_t>(in.primeFrames / 2);
-    if (avail > in.primeFrames + slack) in.trimmedFrames += dropFrames(in, avail - in.primeFrames);
+  if (in.compensate && avail > in.primeFrames) {
+    const std::size_t dropped = dropFrames(in, avail - in.primeFrames);
+    if (in.heard) in.trimmedFrames += dropped;
   }
+  in.heard = true;
   in.drift.restart();
   return true;
 }
@@ -110,7 +113,8 @@ PullOutcome pullInput(InputRt& in, float* out, std::uint32_t frames, std::uint32
   if (in.stamp) {
     const double position =
         static_cast<double>(in.consumedFrames) + (in.resampler ? in.resampler->committed() : 0.0);
-    const auto step = in.drift.step(master.nowNs, master.rate, position);
+    const auto step = in.drift.step(master.nowNs, master.rate, position,
+                                    static_cast<double>(in.source.readAvailable() / in.channels));
     if (in.compensate) {
       if (step.resync) {
         // Past repair by resampling: back to the target at once, counted. Too full: drop the

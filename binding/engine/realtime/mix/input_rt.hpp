@@ -58,6 +58,7 @@ struct InputRt {
   std::uint64_t underruns = 0;
   std::uint64_t trimmedFrames = 0;  // dropped to bring a (nearly) full ring back to primeFrames
   bool primed = false;
+  bool heard = false;  // primed at least once
   DriftLoop drift;
   std::uint64_t stampSeen = 0;
   std::uint64_t consumedFrames = 0;  // producer frames taken from the ring

@@ -53,7 +53,9 @@ class VirtualSource {
     const std::uint64_t n = std::min(due - periodsDone_, maxBurstPeriods_);
     produce(n * periodFrames_);
     periodsDone_ = due;
-    stamp_.publish({nowNs, delivered_});
+    // Stamped with when its clock reached that period, not when the host thread got round to it:
+    // a real device's hardware timestamp, free of the host's scheduling jitter.
+    stamp_.publish({timeOfPeriod(static_cast<double>(due - 1)), delivered_});
   }
   // Control side, while the host thread is stopped: the next tick() starts its clock afresh.
   void restart() noexcept { startNs_ = 0, periodsDone_ = 0; }
@@ -71,9 +73,13 @@ class VirtualSource {
   }
 
  private:
-  // Periods of this device's clock elapsed at nowNs (fractional).
+  // Periods of this device's clock elapsed at nowNs (fractional), and the inverse.
   double periodsAt(std::int64_t nowNs) const noexcept {
     return anchorPeriods_ + static_cast<double>(nowNs - anchorNs_) * 1e-9 * sampleRate_ * ratio_ / periodFrames_;
+  }
+  std::int64_t timeOfPeriod(double periods) const noexcept {
+    return anchorNs_ + static_cast<std::int64_t>(std::llround((periods - anchorPeriods_) * periodFrames_ * 1e9 /
+                                                               (sampleRate_ * ratio_)));
   }
 
   void produce(std::uint64_t frames) noexcept {
