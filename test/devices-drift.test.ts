@@ -43,7 +43,7 @@ it('a PulseAudio capture and output against a JACK-clocked mix stay locked for a
       return { input: m.inputs.find((i) => i.id === monitor.id)!, output: m.consumers.find((c) => c.id === out.id)! };
     };
     // PulseAudio stalls about a second when streams start; then both loops lock.
-    await waitFor(() => state().input.locked && state().output.locked === true, 'both to lock', 30000);
+    await waitFor(() => state().input.locked && state().output.locked === true, 'both to lock', 45000);
     const before = state();
     const lockedAt = Date.now();
     let lost = 0; // half-second samples with either loop unlocked
@@ -78,4 +78,4 @@ it('a PulseAudio capture and output against a JACK-clocked mix stay locked for a
   } finally {
     await mixer.close();
   }
-}, 120_000);
+}, 150_000);

@@ -164,11 +164,20 @@ class DriftLoop {
       lastNs_ = startNs_ = nowNs;
       average_ = setPoint_ = fill;
       meanError_ = 0.0;
+      wander_ = 0.0;
     }
     const double dt = static_cast<double>(nowNs - lastNs_) * 1e-9;
     lastNs_ = nowNs;
-    if (actualFill - setPoint_ > s_.resyncFrames) return {ratio(), true, false};
+    const double sinceStart = static_cast<double>(nowNs - startNs_) * 1e-9;
     average_ += (fill - average_) * std::fmin(1.0, dt / 1.0);
+    wander_ += ((fill - average_) * (fill - average_) - wander_) * std::fmin(1.0, dt / 2.0);
+    // One callback's fill is no set point (it jitters by the device's bursts): average for a
+    // second first, holding the ratio, and take the set point from that.
+    if (sinceStart < 1.0) {
+      setPoint_ = average_;
+      return {ratio(), false, false};
+    }
+    if (actualFill - setPoint_ > s_.resyncFrames) return {ratio(), true, false};
     fill_ = average_;
     const double error = average_ - setPoint_;
     double skew = integral_ + kp_ * error;
@@ -178,14 +187,15 @@ class DriftLoop {
       integral_ = std::fmax(-s_.maxSkew, std::fmin(s_.maxSkew, integral_ + ki_ * error * dt));
     skew_ = skew;
     estimate_ = measured_ = integral_;
-    const double sinceStart = static_cast<double>(nowNs - startNs_) * 1e-9;
+    // Lock bounds grow with how much single callbacks scatter around the average.
     const double ae = std::fabs(error);
-    if (ae <= 2.0 * kLockFrames) {
+    const double scatter = std::sqrt(wander_);
+    if (ae <= std::fmax(2.0 * kLockFrames, 0.25 * scatter)) {
       if (goodSinceNs_ < 0) goodSinceNs_ = nowNs;
       if (nowNs - goodSinceNs_ >= 2'000'000'000 && sinceStart >= 3.0) locked_ = true;
     } else {
       goodSinceNs_ = -1;
-      if (ae > 2.0 * kUnlockFrames) locked_ = false;
+      if (ae > std::fmax(2.0 * kUnlockFrames, scatter)) locked_ = false;
     }
     return {ratio(), false, false};
   }
