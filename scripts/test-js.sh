@@ -18,4 +18,16 @@ export JACK_NO_START_SERVER=1
 PULSE_RUNTIME_PATH="$(mktemp -d)"
 export PULSE_RUNTIME_PATH
 trap 'rm -rf "$PULSE_RUNTIME_PATH"' EXIT
-LD_PRELOAD="$guard${LD_PRELOAD:+:$LD_PRELOAD}" npx jest "$@"
+export LD_PRELOAD="$guard${LD_PRELOAD:+:$LD_PRELOAD}"
+if [ $# -gt 0 ]; then
+  npx jest "$@"
+  exit
+fi
+# The device tests start their servers under the one JACK name and PulseAudio directory above: two
+# such files at once would share, and stop, each other's servers. So they run one at a time, after
+# the rest (which run in parallel), each in a jest of its own: PortAudio's state (the servers it is
+# connected to) must not outlive its file either.
+npx jest --testPathIgnorePatterns '/test/devices-'
+failed=0
+for f in test/devices-*.test.ts; do npx jest "$f" || failed=1; done
+exit "$failed"

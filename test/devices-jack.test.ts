@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Mixer, listDevices, listHostApis } from '..';
-import { channel, goertzelDb } from './helpers/audio';
+import { channel, goertzelDb, toneDb } from './helpers/audio';
 import { collect } from './helpers/mix';
 import { startJack, type JackServer } from './helpers/servers';
 import { waitFor } from './helpers/wait';
@@ -73,9 +73,9 @@ describe('JACK', () => {
     const right = channel(audio, 2, 1);
     // Through a real server on a shared 2-core machine (no real-time scheduling) an xrun can nick
     // the window, so loop levels are held to 0.5 dB; a wrong gain or pan law is off by 3 dB or more.
-    expect(goertzelDb(left, sampleRate, 1000)).toBeCloseTo(-12, 0);
+    expect(toneDb(left, sampleRate, 1000)).toBeCloseTo(-12, 0);
     // Mono capture panned hard right: constant-power law puts the full level there.
-    expect(goertzelDb(right, sampleRate, 1000)).toBeCloseTo(-12, 0);
+    expect(toneDb(right, sampleRate, 1000)).toBeCloseTo(-12, 0);
     const m = mixer.metrics();
     expect(m.clockDevice).toMatchObject({ failed: false, sampleRate });
     expect(m.clockDevice!.callbacks).toBeGreaterThan(100);
@@ -138,7 +138,7 @@ describe('JACK', () => {
     await waitFor(() => (mixer.metrics().inputs.find((i) => i.id === loop.id)?.peakDb[0] ?? -Infinity) > -11, 'the echo');
     tap.read();
     const audio = await collect(mixer, tap, sampleRate / 2);
-    expect(goertzelDb(channel(audio, 2, 1), sampleRate, 2000)).toBeCloseTo(-10, 0);
+    expect(toneDb(channel(audio, 2, 1), sampleRate, 2000)).toBeCloseTo(-10, 0);
     const consumer = mixer.metrics().consumers.find((c) => c.kind === 'output' && c.id === out.id)!;
     expect(consumer.device!.failed).toBe(false);
     expect(consumer.device!.callbacks).toBeGreaterThan(10);
@@ -177,7 +177,7 @@ describe('JACK', () => {
       expect(start).toBeGreaterThanOrEqual(0);
       const clean = right.subarray(start, start + window);
       // Two conversions (44.1 → 48 → 44.1 kHz) keep the tone's frequency and level.
-      expect(goertzelDb(clean, rate, 2000)).toBeCloseTo(-10, 0);
+      expect(toneDb(clean, rate, 2000)).toBeCloseTo(-10, 0);
       expect(goertzelDb(clean, rate, 1000)).toBeLessThan(-60);
       const m = mixer.metrics();
       console.log(

@@ -49,3 +49,15 @@ export function rmsDb(samples: Float32Array): number {
   for (const x of samples) sum += x * x;
   return 10 * Math.log10(sum / samples.length);
 }
+
+/**
+ * Level (dBFS peak) of a tone near `frequency`: the strongest Goertzel component within ±0.1 %
+ * of it. A tone from a device on another clock arrives off its nominal frequency by that clock's
+ * skew once drift compensation resamples it (260 ppm is 0.26 Hz at 1 kHz, which a one-second
+ * Goertzel at the exact frequency would read a decibel low).
+ */
+export function toneDb(samples: Float32Array, sampleRate: number, frequency: number): number {
+  let best = -Infinity;
+  for (let k = -10; k <= 10; k++) best = Math.max(best, goertzelDb(samples, sampleRate, frequency * (1 + k * 1e-4)));
+  return best;
+}

@@ -110,22 +110,24 @@ class DriftLoop {
     lastNs_ = nowNs;
     fill_ = fill;
     const double error = fill - setPoint_;
-    // Feed-forward: the measured rates (kept up to date even when about to re-sync, so that the
-    // estimate of the clock's skew stays true for an input that only measures).
+    // Feed-forward: the measured rates (kept up to date for an input that only measures).
     const double sinceStart = static_cast<double>(nowNs - startNs_) * 1e-9;
     const double measured = consumerRate > 0.0 ? producer_.rate() / consumerRate / nominalRatio_ - 1.0 : 0.0;
     measured_ = std::fmax(-s_.maxSkew, std::fmin(s_.maxSkew, measured));
     // The measured rates steer only once the DLLs have narrowed (faded in from 2 s to 4 s): while
     // wide, a device's start-up bursts and callback jitter make them swing by thousands of ppm,
-    // which would be heard as pitch. Until then the PI loop alone holds the fill.
+    // which would be heard as pitch. Until then the PI loop alone holds the fill. Even then they
+    // steer through a 4-second average and within ±kMaxFeedForward (a server's burst after a
+    // stall kicks a DLL's rate; crystals are within ±100 ppm): the integrator covers the rest.
     const double ffWeight = std::fmin(1.0, std::fmax(0.0, (sinceStart - 2.0) / 2.0));
-    const double ff = ffWeight * measured_;
+    smoothedRate_ += (measured_ - smoothedRate_) * std::fmin(1.0, dt / 4.0);
+    const double ff = ffWeight * std::fmax(-kMaxFeedForward, std::fmin(kMaxFeedForward, smoothedRate_));
     estimate_ = ff + integral_;
+    // Bandwidth: wide for a second after a (re)start, then narrowing; after losing lock (the
+    // device's rate stepped), medium for a few seconds to follow the new rate.
     const double sinceLost = static_cast<double>(nowNs - lostNs_) * 1e-9;
     producer_.setBandwidth(sinceStart < 1.0 ? 1.0 : (sinceStart < 4.0 || sinceLost < 3.0) ? 0.25 : 0.05);
 
-    // Bandwidth: wide for a second after a (re)start, then narrowing; after losing lock (the
-    // device's rate stepped), medium for a few seconds to follow the new rate.
     // Feedback: PI on the fill error.
     double skew = ff + integral_ + kp_ * error;
     const bool saturated = skew > s_.maxSkew || skew < -s_.maxSkew;
@@ -214,6 +216,7 @@ class DriftLoop {
 
  private:
   static constexpr double kTauSeconds = 1.0;  // how fast a fill error is worked off
+  static constexpr double kMaxFeedForward = 0.001;
   static constexpr double kLockFrames = 4.0;
   static constexpr double kUnlockFrames = 24.0;
 
@@ -225,6 +228,7 @@ class DriftLoop {
   double skew_ = 0.0;
   double estimate_ = 0.0;
   double measured_ = 0.0;
+  double smoothedRate_ = 0.0;  // measured_, averaged over 4 s
   double average_ = 0.0;
   double wander_ = 0.0;  // mean square of the error around its average (its noise)
   double setPoint_ = 0.0;

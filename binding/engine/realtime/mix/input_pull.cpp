@@ -127,6 +127,7 @@ PullOutcome pullInput(InputRt& in, float* out, std::uint32_t frames, std::uint32
           in.drift.restart();
         } else {
           in.primed = false;
+          in.drift.restart();  // not locked while it waits
           silence(out, need);
           return outcome;
         }
@@ -145,6 +146,7 @@ PullOutcome pullInput(InputRt& in, float* out, std::uint32_t frames, std::uint32
     if (in.compensate && !outcome.resynced) {  // ran dry: the error grew past repair
       ++in.resyncs;
       outcome = {true, in.drift.fillFrames() - in.drift.setPoint()};
+      in.drift.restart();  // not locked while it waits
     }
   }
   return outcome;

@@ -155,6 +155,7 @@ class PlaybackSource {
         loop_.restart();
       } else {
         primed_ = false;
+        loop_.restart();
       }
       return;
     }
@@ -199,6 +200,7 @@ class PlaybackSource {
           detail::bump(counters_.underflows);
           if (mixStamp_ && heard_) detail::bump(counters_.resyncs);
           primed_ = false;
+          loop_.restart();  // not locked while it waits
         }
         heard_ = true;
       }
