@@ -46,6 +46,21 @@ function ourPorts(kind: 'in' | 'out'): string[] {
   return jack.ports('ringmix').filter((p) => p.includes(`:${kind}_`));
 }
 
+// A test that fails half-way must not leave its mixer (and its JACK ports) to the next one.
+const mixers: Mixer[] = [];
+function track(m: Mixer): Mixer {
+  mixers.push(m);
+  return m;
+}
+afterEach(async () => {
+  for (const m of mixers.splice(0)) await m.close();
+});
+
+/** Waits until every input that compensates drift holds its target (duplex inputs always do). */
+async function settled(mixer: Mixer): Promise<void> {
+  await waitFor(() => mixer.metrics().inputs.every((i) => i.locked), 'the inputs to lock', 20000);
+}
+
 describe('JACK', () => {
   it('lists the JACK host API and its device', () => {
     expect(listHostApis()).toContain(JACK);
@@ -54,7 +69,7 @@ describe('JACK', () => {
   });
 
   it('runs the mix in the output device callback and hears it back through a capture input', async () => {
-    const mixer = new Mixer({ sampleRate, periodFrames: 256, clock: { output: device } });
+    const mixer = track(new Mixer({ sampleRate, periodFrames: 256, clock: { output: device } }));
     expect(mixer.clock).toBe('device');
     // The generator on the left only; the capture (device channel 0 = our left output, looped
     // back) on the right only: so the right channel carries nothing but what came back.
@@ -67,6 +82,7 @@ describe('JACK', () => {
     const [inL] = ourPorts('in');
     jack.disconnect('system:capture_1', inL!);
     jack.connect(outL!, inL!);
+    await settled(mixer); // the generator is on its own clock: its drift compensation locks first
     await collect(mixer, tap, sampleRate / 2); // let the loop and the input's jitter buffer settle
     const audio = await collect(mixer, tap, sampleRate);
     const left = channel(audio, 2, 0);
@@ -86,7 +102,7 @@ describe('JACK', () => {
   });
 
   it('measures the round-trip latency of an impulse through a duplex device: its buffers only', async () => {
-    const mixer = new Mixer({ sampleRate, periodFrames: 256, clock: { output: device } });
+    const mixer = track(new Mixer({ sampleRate, periodFrames: 256, clock: { output: device } }));
     // The generator's own drift compensation would band-limit its impulses (their peak would
     // depend on the resampler's phase): this test is about the device loop, so it plays them raw.
     mixer.addInput({ source: { generator: 'impulses', intervalMs: 250, levelDb: -6 }, pan: -1, compensateDrift: false });
@@ -123,7 +139,7 @@ describe('JACK', () => {
   });
 
   it('plays the mix on an extra output device', async () => {
-    const mixer = new Mixer({ sampleRate, periodFrames: 256 }); // virtual clock
+    const mixer = track(new Mixer({ sampleRate, periodFrames: 256 })); // virtual clock
     mixer.addInput({ source: { generator: 'sine', frequency: 2000, levelDb: -10 }, pan: -1 });
     const before = new Set(ourPorts('out'));
     const out = mixer.addOutput({ device });
@@ -149,7 +165,7 @@ describe('JACK', () => {
 
   it('a mixer at 44.1 kHz converts to and from a 48 kHz device (extra output and capture)', async () => {
     const rate = 44100;
-    const mixer = new Mixer({ sampleRate: rate, periodFrames: 256 }); // virtual clock at 44.1 kHz
+    const mixer = track(new Mixer({ sampleRate: rate, periodFrames: 256 })); // virtual clock at 44.1 kHz
     try {
       mixer.addInput({ source: { generator: 'sine', frequency: 2000, levelDb: -10 }, pan: -1 });
       const before = new Set(ourPorts('out'));

@@ -41,6 +41,8 @@ it('plays through the null sink and hears it back from its monitor', async () =>
     // what is played shows up on the monitor: wait for the monitor's meter, not a fixed time.
     await waitFor(() => (mixer.metrics().inputs.find((i) => i.id === monitor.id)?.peakDb[0] ?? -Infinity) > -13,
       'the tone to come back from the monitor', 20000);
+    // The tone's generator and the monitor are on clocks of their own: let drift compensation lock.
+    await waitFor(() => mixer.metrics().inputs.every((i) => i.locked), 'the inputs to lock', 30000);
     tap.read(); // start the analysis window now
     const underruns = () => mixer.metrics().inputs.map((i) => i.underruns);
     const before = underruns();

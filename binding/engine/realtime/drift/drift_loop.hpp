@@ -128,8 +128,10 @@ class DriftLoop {
     const double sinceLost = static_cast<double>(nowNs - lostNs_) * 1e-9;
     producer_.setBandwidth(sinceStart < 1.0 ? 1.0 : (sinceStart < 4.0 || sinceLost < 3.0) ? 0.25 : 0.05);
 
-    // Feedback: PI on the fill error.
-    double skew = ff + integral_ + kp_ * error;
+    // Feedback: PI on the fill error. The proportional part works an error off at most at
+    // kMaxFeedForward (48 frames a second at 48 kHz, a pitch change under 2 cents), however wrong
+    // an estimate may be for a moment; the integrator takes the clock's true offset.
+    double skew = ff + integral_ + std::fmax(-kMaxFeedForward, std::fmin(kMaxFeedForward, kp_ * error));
     const bool saturated = skew > s_.maxSkew || skew < -s_.maxSkew;
     skew = std::fmax(-s_.maxSkew, std::fmin(s_.maxSkew, skew));
     if (!saturated || (error > 0) != (skew > 0))  // anti-windup: no integrating into the clamp
