@@ -62,7 +62,7 @@ it('a PulseAudio capture against a JACK-clocked mix plays a minute after lock wi
     expect(after.underruns - before.underruns).toBe(0);
     expect(after.overruns - before.overruns).toBe(0);
     expect(after.resyncs - before.resyncs).toBe(0);
-    // (The \`locked\` flag itself can lapse now and then against PulseAudio's bursty capture, with
+    // (The `locked` flag itself can lapse now and then against PulseAudio's bursty capture, with
     // nothing heard of it: the count is logged above, not asserted.)
     // The sine comes through whole: one tone, nothing else of note.
     expect(toneDb(audio, sampleRate, 1000)).toBeGreaterThan(-40);

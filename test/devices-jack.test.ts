@@ -152,6 +152,10 @@ describe('JACK', () => {
     jack.connect(outPort, ourPorts('in')[0]!);
     // The capture hears the output once its jitter buffer has filled: wait for its meter.
     await waitFor(() => (mixer.metrics().inputs.find((i) => i.id === loop.id)?.peakDb[0] ?? -Infinity) > -11, 'the echo');
+    // The capture is on JACK's clock against the virtual one: let its drift compensation lock (and
+    // the output's settle meanwhile) before judging the level.
+    await settled(mixer);
+    await new Promise((r) => setTimeout(r, 3000));
     tap.read();
     const audio = await collect(mixer, tap, sampleRate / 2);
     expect(toneDb(channel(audio, 2, 1), sampleRate, 2000)).toBeCloseTo(-10, 0);
