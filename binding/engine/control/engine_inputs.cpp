@@ -119,7 +119,6 @@ std::uint32_t Engine::addInput(const InputSpec& spec) {
     d.targetFrames = std::min(target, ringFrames / 4);
     d.resyncFrames = std::max({d.targetFrames, 4.0 * devicePeriod, rate * 0.02});
     d.maxSkew = kMaxSkew;
-    in->rt.driftSettings = d;
     in->rt.drift.configure(d);
     // Primed with what the first pull takes (a period, and the resampler's half window) on top,
     // so that the fill the loop first sees, and holds, is the target.

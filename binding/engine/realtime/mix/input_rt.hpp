@@ -36,11 +36,10 @@ struct InputRt {
   // compensation (null: same rate, not compensated). Owned by the control side's Input; only the
   // cycle calls it.
   Resampler* resampler = nullptr;
-  // Drift: the producer's clock stamps (null: a duplex input, on the master's own clock), whether
-  // the loop steers the resampler (else it only measures), and its settings.
+  // Drift: the producer's clock stamps (null: a duplex input, on the master's own clock), and
+  // whether the loop steers the resampler (else it only measures).
   const ClockStamp* stamp = nullptr;
   bool compensate = false;
-  DriftSettings driftSettings;
   // Duplex: the input's device is the master clock's device, opened as one stream with it; the
   // cycle copies these channels of the callback's input buffer into the ring just before pulling.
   bool duplex = false;
