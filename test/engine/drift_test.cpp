@@ -74,7 +74,7 @@ TEST_SUITE("engine-cycle") {
         const double t = j * period * 1e9 / rate;
         while (nextDelivery <= t) {
           produced += burst;
-          loop.observeProducer(static_cast<std::int64_t>(nextDelivery + late(rng)), produced);
+          loop.observeProducer(static_cast<std::int64_t>(nextDelivery + late(rng)), produced, 0);
           nextDelivery += deliveryNs;
         }
         if (!primed && produced - consumed < s.targetFrames + period) continue;
@@ -93,6 +93,68 @@ TEST_SUITE("engine-cycle") {
       CHECK(lockedAt < 15);                // bursts of 2 periods: slower than a virtual device's 5 s
       CHECK(minFill >= period);            // never short of a period: no underrun
       CHECK(worst <= 12);                  // the smoothed fill held within ±12 frames once locked
+      CHECK(std::fabs(loop.clockPpm() - ppm) < 20);
+    }
+  }
+
+  // A device that loses frames (an xrun, which it reports: one 512-frame burst never arrives) or
+  // stalls and then catches up drops the fill by hundreds of frames at once. The loop must work
+  // that off at its bounded pitch, not swing the ratio back and forth: an integrator winding up on an error its
+  // proportional term cannot reach turns into an undamped oscillation of several seconds, heard as
+  // a slowly wobbling pitch.
+  TEST_CASE("a lost burst or a stall is worked off at a bounded pitch, with no oscillation") {
+    for (const bool lose : {true, false}) {
+      const double rate = 48000, period = 256, burst = 512, ppm = 300;
+      DriftLoop loop;
+      DriftSettings s;
+      s.targetFrames = burst + 2 * period;
+      s.resyncFrames = 4096;
+      loop.configure(s);
+      ClockDll master(rate);
+      double produced = 0, consumed = 0, nextDelivery = 0, delivered = 0;
+      std::uint32_t breaks = 0;
+      const double deliveryNs = burst * 1e9 / (rate * (1 + ppm * 1e-6));
+      bool primed = false;
+      double maxSkewPpm = 0, minError = 0, maxErrorAfter = 0, minFill = 1e9;
+      const double eventS = 20;
+      for (long j = 0; j < static_cast<long>(80 * rate / period); ++j) {
+        const double t = j * period * 1e9 / rate;
+        while (nextDelivery <= t) {
+          const bool event = nextDelivery >= eventS * 1e9 && nextDelivery < eventS * 1e9 + deliveryNs;
+          if (event && lose) {
+            nextDelivery += deliveryNs;  // never delivered: the device lost them, and says so
+            ++breaks;
+            continue;
+          }
+          // A stall: the bursts due in the next 10 ms arrive together at its end.
+          const double at = !lose && nextDelivery >= eventS * 1e9 && nextDelivery < eventS * 1e9 + 10e6 ? eventS * 1e9 + 10e6 : nextDelivery;
+          if (at > t) break;
+          produced += burst;
+          delivered += burst;
+          loop.observeProducer(static_cast<std::int64_t>(at), produced, breaks);
+          nextDelivery += deliveryNs;
+        }
+        if (!primed && delivered - consumed < s.targetFrames + period) continue;
+        primed = true;
+        master.setBandwidth(t < 4e9 ? 1.0 : 0.05);
+        master.update(static_cast<std::int64_t>(t), j * period);
+        const auto step = loop.step(master.timeAt(j * period), master.rate(), consumed, delivered - consumed);
+        REQUIRE_FALSE(step.resync);
+        minFill = std::min(minFill, delivered - consumed);
+        consumed += period * step.ratio;
+        if (t * 1e-9 > eventS) {
+          const double error = loop.fillFrames() - loop.setPoint();
+          maxSkewPpm = std::max(maxSkewPpm, std::fabs((step.ratio - 1) * 1e6 - ppm));
+          minError = std::min(minError, error);
+          maxErrorAfter = std::max(maxErrorAfter, error);
+        }
+      }
+      CAPTURE(lose);  // true: a lost burst; false: a stall
+      CHECK(minFill >= period);            // no underrun
+      CHECK(maxSkewPpm <= 1100);           // the pitch moved by at most ~1000 ppm from the clock's
+      CHECK(maxErrorAfter <= 24);          // and the fill came back without overshooting
+      CHECK(std::fabs(loop.fillFrames() - loop.setPoint()) <= 4);  // recovered by the end
+      CHECK(loop.locked());
       CHECK(std::fabs(loop.clockPpm() - ppm) < 20);
     }
   }

@@ -23,3 +23,27 @@ export async function collect(mixer: Mixer, tap: Tap, frames: number): Promise<F
   }, `${frames} frames from the mixer`);
   return out;
 }
+
+/**
+ * Like collect(), but a window in which the machine glitched (an xrun of the mix, or of any input's
+ * or output's device) is thrown away and collected again, up to `tries` times: on a busy shared
+ * machine with no real-time scheduling a glitch is counted and reported, and a level measured
+ * across one says nothing about the gain being tested.
+ */
+export async function collectClean(mixer: Mixer, tap: Tap, frames: number, tries = 5): Promise<Float32Array> {
+  const glitches = (): number => {
+    const m = mixer.metrics();
+    let n = m.xruns + (m.clockDevice?.underflows ?? 0) + (m.clockDevice?.overflows ?? 0);
+    for (const i of m.inputs) n += (i.device?.overflows ?? 0) + (i.device?.underflows ?? 0) + i.underruns;
+    for (const c of m.consumers) n += (c.device?.underflows ?? 0) + (c.device?.overflows ?? 0);
+    return n;
+  };
+  let audio: Float32Array = new Float32Array(0);
+  for (let t = 0; t < tries; t++) {
+    const before = glitches();
+    tap.read();
+    audio = await collect(mixer, tap, frames);
+    if (glitches() === before) return audio;
+  }
+  return audio;
+}

@@ -61,7 +61,10 @@ class MasterClock {
       if (out) std::memset(out, 0, static_cast<std::size_t>(frames) * b.outChannels * sizeof(float));
       return;
     }
-    if (b.outputUnderflow) cycle_.noteXrun(0);
+    if (b.outputUnderflow) {
+      cycle_.noteXrun(0);
+      cycle_.noteClockBreak();
+    }
     std::uint64_t clipped = 0;
     while (frames > 0 && out) {  // a device may ask for more than one period at once
       const std::uint32_t n = std::min(frames, kMaxPeriodFrames);

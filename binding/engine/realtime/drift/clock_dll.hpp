@@ -3,7 +3,9 @@
 // time, and the device's true rate. Second order (it follows a constant rate with no error),
 // with observations at any interval, so bursty and irregular callbacks are fine. The bandwidth is
 // set by the caller: wide to lock quickly, narrow once locked to reject jitter (the JACK/zita
-// approach). Real-time code: arithmetic only.
+// approach). A step in its line (frames lost in an xrun, which the device reports) is not for
+// it to follow: the caller restarts it (restartKeepingRate), as JACK resets its DLL on an xrun.
+// Real-time code: arithmetic only.
 #pragma once
 
 #include <cmath>

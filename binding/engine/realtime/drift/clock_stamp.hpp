@@ -13,6 +13,10 @@ namespace ringmix::engine {
 struct ClockStampValue {
   std::int64_t timeNs = 0;
   std::uint64_t frames = 0;
+  // Discontinuities so far: the producer lost time (a device's xrun), so its line of frames
+  // against time stepped, and a consumer's DLL must start it afresh instead of taking the step
+  // for a change of rate (which a narrow loop would ring on for tens of seconds).
+  std::uint32_t breaks = 0;
 };
 
 using ClockStamp = rt::Snapshot<ClockStampValue>;

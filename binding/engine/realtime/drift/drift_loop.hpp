@@ -4,8 +4,8 @@
 //   - the producer's (time, frames) stamps go through a ClockDll, so the fill can be estimated at
 //     any instant without the producer's callback jitter and bursts;
 //   - the consumer passes its own smoothed time and measured rate (its own ClockDll);
-//   - the ratio = the measured rate ratio (feed-forward) corrected by a PI controller on the fill
-//     error (anti-windup, clamped to ±maxSkew);
+//   - the ratio comes from a PI controller on the estimated fill's error (anti-windup, clamped to
+//     ±maxSkew); its integrator converges on the clock's offset, which is reported as clockPpm;
 //   - the DLL runs wide until the fill settles, then narrow; `locked` says the fill holds;
 //   - an error past `resyncFrames` asks the caller for one hard re-sync (drop or wait back to
 //     the target), which it counts: never a silent jump.
@@ -28,7 +28,7 @@ struct DriftSettings {
   // The consumer's own callbacks are too irregular to time (a sound server calling back in
   // bursts): take its raw time, measure the fill against the producer's straight line (which
   // removes the sawtooth of the two clocks' phases slipping past each other), average that over
-  // a second (which removes the callbacks' jitter), and steer more slowly, without feed-forward.
+  // a second (which removes the callbacks' jitter), and steer more slowly.
   bool averageFill = false;
 };
 
@@ -38,7 +38,7 @@ class DriftLoop {
     s_ = s;
     producer_.reset(s.producerRate);
     nominalRatio_ = s.producerRate / s.consumerRate;
-    const double tau = s.averageFill ? 3.0 * kTauSeconds : kTauSeconds;
+    const double tau = s.averageFill ? kAveragedTauSeconds : kTauSeconds;
     kp_ = 1.0 / (s.producerRate * tau);
     ki_ = kp_ / (4.0 * tau);
     integral_ = 0.0;
@@ -63,8 +63,21 @@ class DriftLoop {
     goodSinceNs_ = -1;
   }
 
-  // A producer stamp: it had delivered `frames` in total at `timeNs`.
-  void observeProducer(std::int64_t timeNs, double frames) noexcept { producer_.update(timeNs, frames); }
+  // A producer stamp: it had delivered `frames` in total at `timeNs`, after `breaks` discontinuities
+  // (see ClockStampValue): a new one restarts its line, keeping the rate.
+  void observeProducer(std::int64_t timeNs, double frames, std::uint32_t breaks) noexcept {
+    if (!producer_.initialised() && !started_) breaksSeen_ = breaks;
+    if (breaks != breaksSeen_) {
+      breaksSeen_ = breaks;
+      producer_.restartKeepingRate();
+      noteStep();
+    }
+    producer_.update(timeNs, frames);
+  }
+
+  // The fill stepped for a known reason (a device's xrun): the next step takes the new fill as it
+  // is, for the proportional part to work off, rather than as a trend to integrate.
+  void noteStep() noexcept { stepped_ = true; }
 
   struct Step {
     double ratio;      // producer frames per consumer frame for this step
@@ -103,48 +116,44 @@ class DriftLoop {
       lastNs_ = nowNs;
       startNs_ = nowNs;
       lostNs_ = nowNs - 10'000'000'000;
-      meanError_ = 0.0;
+      meanError_ = lastMeanError_ = 0.0;
+      stepped_ = false;
       wander_ = 0.0;
     }
     const double dt = static_cast<double>(nowNs - lastNs_) * 1e-9;
     lastNs_ = nowNs;
     fill_ = fill;
     const double error = fill - setPoint_;
-    // Feed-forward: the measured rates (kept up to date for an input that only measures).
+    // The measured rates are reported (for an input that is only measured), never steered on. As a
+    // feed-forward they had to fade in after the DLLs narrowed, and however that was blended their
+    // arrival displaced the integrator, which then took tens of seconds to settle back (0.09 ms of
+    // drift after lock at ±500 ppm). The integrator alone finds the offset, critically damped.
     const double sinceStart = static_cast<double>(nowNs - startNs_) * 1e-9;
     const double measured = consumerRate > 0.0 ? producer_.rate() / consumerRate / nominalRatio_ - 1.0 : 0.0;
     measured_ = std::fmax(-s_.maxSkew, std::fmin(s_.maxSkew, measured));
-    // The measured rates steer only once the DLLs have narrowed (faded in from 2 s to 4 s): while
-    // wide, a device's start-up bursts and callback jitter make them swing by thousands of ppm,
-    // which would be heard as pitch. Until then the PI loop alone holds the fill. Even then they
-    // steer through a 4-second average and within ±kMaxFeedForward (a server's burst after a
-    // stall kicks a DLL's rate; crystals are within ±100 ppm): the integrator covers the rest.
-    const double ffWeight = std::fmin(1.0, std::fmax(0.0, (sinceStart - 2.0) / 2.0));
-    smoothedRate_ += (measured_ - smoothedRate_) * std::fmin(1.0, dt / 4.0);
-    const double ff = ffWeight * std::fmax(-kMaxFeedForward, std::fmin(kMaxFeedForward, smoothedRate_));
-    estimate_ = ff + integral_;
     // Bandwidth: wide for a second after a (re)start, then narrowing; after losing lock (the
     // device's rate stepped), medium for a few seconds to follow the new rate.
     const double sinceLost = static_cast<double>(nowNs - lostNs_) * 1e-9;
     producer_.setBandwidth(sinceStart < 1.0 ? 1.0 : (sinceStart < 4.0 || sinceLost < 3.0) ? 0.25 : 0.05);
 
-    // Feedback: PI on the fill error. The proportional part works an error off at most at
-    // kMaxFeedForward (48 frames a second at 48 kHz, a pitch change under 2 cents), however wrong
-    // an estimate may be for a moment; the integrator takes the clock's true offset.
-    double skew = ff + integral_ + std::fmax(-kMaxFeedForward, std::fmin(kMaxFeedForward, kp_ * error));
-    const bool saturated = skew > s_.maxSkew || skew < -s_.maxSkew;
-    skew = std::fmax(-s_.maxSkew, std::fmin(s_.maxSkew, skew));
-    if (!saturated || (error > 0) != (skew > 0))  // anti-windup: no integrating into the clamp
-      integral_ = std::fmax(-s_.maxSkew, std::fmin(s_.maxSkew, integral_ + ki_ * error * dt));
-    skew_ = skew;
-    estimate_ = ff + integral_;
+    if (stepped_) {
+      // The line moved at once (frames lost): the error steps, and the averages start from the
+      // new error rather than read the step as a trend.
+      stepped_ = false;
+      meanError_ = lastMeanError_ = error;
+    }
+    meanError_ += (error - meanError_) * std::fmin(1.0, dt / 0.25);
+    wander_ += ((error - meanError_) * (error - meanError_) - wander_) * std::fmin(1.0, dt / 2.0);
+    // Which way the error moves: its quarter-second average's step (a single step's error moves
+    // both ways with each of the producer's stamps).
+    const double trend = meanError_ - lastMeanError_;
+    lastMeanError_ = meanError_;
+    skew_ = piStep(error, trend, dt);
+    estimate_ = integral_;
 
     // Lock, judged on the error averaged over ~a quarter second (callback jitter averages out):
     // held within kLockFrames for half a second; lost past kUnlockFrames. A device whose estimate
     // still wanders (a sound server's bursts) gets bounds scaled to how much it wanders.
-    const double a = std::fmin(1.0, dt / 0.25);
-    meanError_ += (error - meanError_) * a;
-    wander_ += ((error - meanError_) * (error - meanError_) - wander_) * std::fmin(1.0, dt / 2.0);
     const double noise = std::sqrt(wander_);
     const double ae = std::fabs(meanError_);
     if (ae <= std::fmax(kLockFrames, noise)) {
@@ -166,15 +175,24 @@ class DriftLoop {
       if (!producer_.initialised()) return {ratio(), false, false};
       started_ = true;
       lastNs_ = startNs_ = nowNs;
-      average_ = setPoint_ = fill;
+      average_ = lastAverage_ = setPoint_ = fill;
       meanError_ = 0.0;
       wander_ = 0.0;
+      stepped_ = false;
     }
     const double dt = static_cast<double>(nowNs - lastNs_) * 1e-9;
     lastNs_ = nowNs;
     const double sinceStart = static_cast<double>(nowNs - startNs_) * 1e-9;
+    // A step in the fill (a device lost time in an xrun, and so frames) is taken at once, not
+    // averaged in over a second as if the clocks had drifted.
+    if (stepped_) {
+      stepped_ = false;
+      average_ = lastAverage_ = fill;
+    }
     average_ += (fill - average_) * std::fmin(1.0, dt / 1.0);
     wander_ += ((fill - average_) * (fill - average_) - wander_) * std::fmin(1.0, dt / 2.0);
+    const double trend = average_ - lastAverage_;
+    lastAverage_ = average_;
     // One callback's fill is no set point (it jitters by the device's bursts): average for a
     // second first, holding the ratio, and take the set point from that.
     if (sinceStart < 1.0) {
@@ -184,12 +202,7 @@ class DriftLoop {
     if (actualFill - setPoint_ > s_.resyncFrames) return {ratio(), true, false};
     fill_ = average_;
     const double error = average_ - setPoint_;
-    double skew = integral_ + kp_ * error;
-    const bool saturated = skew > s_.maxSkew || skew < -s_.maxSkew;
-    skew = std::fmax(-s_.maxSkew, std::fmin(s_.maxSkew, skew));
-    if (!saturated || (error > 0) != (skew > 0))
-      integral_ = std::fmax(-s_.maxSkew, std::fmin(s_.maxSkew, integral_ + ki_ * error * dt));
-    skew_ = skew;
+    skew_ = piStep(error, trend, dt);
     estimate_ = measured_ = integral_;
     // Lock bounds grow with how much single callbacks scatter around the average.
     const double ae = std::fabs(error);
@@ -217,8 +230,32 @@ class DriftLoop {
   double setPoint() const noexcept { return setPoint_; }
 
  private:
-  static constexpr double kTauSeconds = 1.0;  // how fast a fill error is worked off
-  static constexpr double kMaxFeedForward = 0.001;
+  // PI on the fill error; returns the skew. The proportional part works an error off at most at
+  // kMaxProportional (48 frames a second at 48 kHz, a pitch change under 2 cents), however wrong
+  // an estimate may be for a moment; the integrator takes the clock's true offset.
+  //
+  // Beyond the band where the proportional part is linear, the integrator runs only while the
+  // error still grows (`trend`: the clock is further off than the proportional part can follow).
+  // An error that shrinks out there (frames a device lost, a stall) is the proportional part's to
+  // work off: an integrator winding up on it would swing the fill past the set point and back, an
+  // undamped oscillation of seconds, heard as a wobbling pitch.
+  double piStep(double error, double trend, double dt) noexcept {
+    const double band = kMaxProportional / kp_;
+    double skew = integral_ + std::fmax(-kMaxProportional, std::fmin(kMaxProportional, kp_ * error));
+    const bool saturated = skew > s_.maxSkew || skew < -s_.maxSkew;
+    skew = std::fmax(-s_.maxSkew, std::fmin(s_.maxSkew, skew));
+    const bool integrate = std::fabs(error) <= band || trend * error > 0.0;
+    if (integrate && (!saturated || (error > 0) != (skew > 0)))  // and no integrating into the clamp
+      integral_ = std::fmax(-s_.maxSkew, std::fmin(s_.maxSkew, integral_ + ki_ * error * dt));
+    return skew;
+  }
+
+  // How fast a fill error is worked off: the PI's double pole lies at 1/(2τ). At 0.5 s a 500 ppm
+  // offset peaks at ~9 frames and is worked off within 4 s; the fill estimate it steers on is
+  // already smoothed by the DLLs, so a faster loop adds no audible pitch jitter.
+  static constexpr double kTauSeconds = 0.5;
+  static constexpr double kAveragedTauSeconds = 3.0;  // averageFill: the average lags by a second
+  static constexpr double kMaxProportional = 0.001;
   static constexpr double kLockFrames = 4.0;
   static constexpr double kUnlockFrames = 24.0;
 
@@ -230,8 +267,8 @@ class DriftLoop {
   double skew_ = 0.0;
   double estimate_ = 0.0;
   double measured_ = 0.0;
-  double smoothedRate_ = 0.0;  // measured_, averaged over 4 s
-  double average_ = 0.0;
+  double average_ = 0.0;      // averageFill: the fill's one-second average
+  double lastAverage_ = 0.0;  // and at the previous step
   double wander_ = 0.0;  // mean square of the error around its average (its noise)
   double setPoint_ = 0.0;
   double fill_ = 0.0;
@@ -243,6 +280,9 @@ class DriftLoop {
   std::int64_t startNs_ = 0;
   std::int64_t lostNs_ = 0;
   double meanError_ = 0.0;
+  double lastMeanError_ = 0.0;  // meanError_ at the previous step
+  std::uint32_t breaksSeen_ = 0;  // the producer's discontinuities already taken into account
+  bool stepped_ = false;          // a discontinuity since the last step
 };
 
 }  // namespace ringmix::engine

@@ -63,7 +63,7 @@ void observeStamp(InputRt& in) noexcept {
   ClockStampValue v;
   if (!in.stamp->tryRead(v)) return;  // a publish overlapped: next cycle
   in.stampSeen = in.stamp->version();
-  in.drift.observeProducer(v.timeNs, static_cast<double>(v.frames));
+  in.drift.observeProducer(v.timeNs, static_cast<double>(v.frames), v.breaks);
 }
 
 // Through the resampler: its ring holds producer frames; convert into `frames` mix frames.

@@ -100,6 +100,10 @@ MasterTime MixCycle::masterTime(std::int64_t timeNs) noexcept {
     if (lastNs_ != 0)
       for (std::uint32_t i = 0; i < inputCount_; ++i) restartDrift(*inputs_[i]);
   }
+  if (breaks_ != breaksSeen_) {
+    breaksSeen_ = breaks_;
+    masterDll_.restartKeepingRate();
+  }
   lastNs_ = timeNs;
   const double age = static_cast<double>(timeNs - firstNs_) * 1e-9;
   masterDll_.setBandwidth(age < 1.0 ? 1.0 : age < 4.0 ? 0.25 : 0.05);
@@ -139,7 +143,7 @@ std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t timeNs, std::int6
 
   // Consumers get the float mix as it is; a device gets it clipped (see clip.hpp).
   links_.output.write(bus, static_cast<std::size_t>(frames) * out);
-  stamp_.publish({timeNs, stats_.frames() + frames});
+  stamp_.publish({timeNs, stats_.frames() + frames, breaks_});
   std::uint64_t clipped = 0;
   if (deviceOut) {
     std::memcpy(deviceOut, bus, static_cast<std::size_t>(frames) * out * sizeof(float));
@@ -158,6 +162,7 @@ void MixCycle::noteXrun(std::int64_t overNs) noexcept {
 
 void MixCycle::noteSkipped(std::uint64_t cycles) noexcept {
   stats_.noteSkipped(cycles);
+  noteClockBreak();
   links_.events.tryPush(Event{EventType::Skipped, 0, stats_.frames(), static_cast<double>(cycles)});
 }
 

@@ -61,6 +61,9 @@ class MixCycle {
   // Reported by the clock: a cycle finished past its deadline, or cycles were skipped.
   void noteXrun(std::int64_t overNs) noexcept;
   void noteSkipped(std::uint64_t cycles) noexcept;
+  // Reported by the clock: it lost time (cycles skipped, a device's xrun), so the mix's line of
+  // frames against time steps; the master DLL and the extra outputs' loops restart it.
+  void noteClockBreak() noexcept { ++breaks_; }
 
   // Hands every input back through the retired ring (the engine is shutting down).
   void retireAll() noexcept;
@@ -97,6 +100,7 @@ class MixCycle {
   ClockDll masterDll_;
   std::int64_t firstNs_ = 0, lastNs_ = 0;
   ClockStamp stamp_;
+  std::uint32_t breaks_ = 0, breaksSeen_ = 0;
 };
 
 }  // namespace ringmix::engine

@@ -140,7 +140,7 @@ class PlaybackSource {
       ClockStampValue v;
       if (mixStamp_->tryRead(v)) {
         stampSeen_ = mixStamp_->version();
-        loop_.observeProducer(v.timeNs, static_cast<double>(v.frames));
+        loop_.observeProducer(v.timeNs, static_cast<double>(v.frames), v.breaks);
       }
     }
     if (!primed_) return;
@@ -174,7 +174,12 @@ class PlaybackSource {
   }
 
   void play(const devices::StreamBuffers& b) noexcept {
-    if (b.outputUnderflow) detail::bump(counters_.deviceUnderflows);
+    if (b.outputUnderflow) {
+      detail::bump(counters_.deviceUnderflows);
+      // The device lost time: its line of frames against time stepped, and so did the fill.
+      deviceDll_.restartKeepingRate();
+      loop_.noteStep();
+    }
     if (startNs_ == 0) startNs_ = platform::nowNs();
     if (mixStamp_) steer(b.frames);
     const std::uint32_t ch = mixChannels_, devCh = b.outChannels;

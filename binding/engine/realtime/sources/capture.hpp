@@ -36,7 +36,10 @@ class CaptureSink {
  private:
   void capture(const devices::StreamBuffers& b) noexcept {
     const std::int64_t now = platform::nowNs();
-    if (b.inputOverflow) overflows_.store(overflows_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    if (b.inputOverflow) {
+      overflows_.store(overflows_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+      ++breaks_;  // frames lost before this buffer: the stamps' line steps here
+    }
     const float* in = b.in;
     std::uint32_t frames = b.frames;
     while (frames > 0) {
@@ -50,12 +53,13 @@ class CaptureSink {
       frames -= n;
       if (in) in += static_cast<std::size_t>(n) * b.inChannels;
     }
-    stamp_.publish({now, delivered_});
+    stamp_.publish({now, delivered_, breaks_});
   }
 
   rt::SpscRing<float>::Producer sink_;
   ClockStamp& stamp_;
   std::uint64_t delivered_ = 0;
+  std::uint32_t breaks_ = 0;
   const std::uint32_t channels_;
   std::uint32_t map_[2] = {0, 1};
   const std::uint32_t scratchFrames_;
