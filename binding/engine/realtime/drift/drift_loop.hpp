@@ -60,7 +60,7 @@ class DriftLoop {
     producer_.restartKeepingRate();
     started_ = false;
     locked_ = false;
-    goodSinceNs_ = -1;
+    goodSinceNs_ = badSinceNs_ = -1;
   }
 
   // A producer stamp: it had delivered `frames` in total at `timeNs`, after `breaks` discontinuities
@@ -152,16 +152,19 @@ class DriftLoop {
     estimate_ = integral_;
 
     // Lock, judged on the error averaged over ~a quarter second (callback jitter averages out):
-    // held within kLockFrames for half a second; lost past kUnlockFrames. A device whose estimate
-    // still wanders (a sound server's bursts) gets bounds scaled to how much it wanders.
+    // held within kLockFrames for half a second; lost once past kUnlockFrames for half a second (a
+    // sound server's single late burst is not a lost lock). A device whose estimate still wanders
+    // (a sound server's bursts) gets bounds scaled to how much it wanders.
     const double noise = std::sqrt(wander_);
     const double ae = std::fabs(meanError_);
+    if (ae <= std::fmax(kUnlockFrames, 4.0 * noise)) badSinceNs_ = -1;
+    else if (badSinceNs_ < 0) badSinceNs_ = nowNs;
     if (ae <= std::fmax(kLockFrames, noise)) {
       if (goodSinceNs_ < 0) goodSinceNs_ = nowNs;
       if (nowNs - goodSinceNs_ >= 500'000'000 && sinceStart >= 1.0) locked_ = true;
     } else {
       goodSinceNs_ = -1;
-      if (ae > std::fmax(kUnlockFrames, 4.0 * noise)) {
+      if (badSinceNs_ >= 0 && nowNs - badSinceNs_ >= 500'000'000) {
         if (locked_) lostNs_ = nowNs;
         locked_ = false;
       }
@@ -277,6 +280,7 @@ class DriftLoop {
   bool remeasuring_ = false;
   std::int64_t lastNs_ = 0;
   std::int64_t goodSinceNs_ = -1;
+  std::int64_t badSinceNs_ = -1;  // since when the error is past the unlock bound
   std::int64_t startNs_ = 0;
   std::int64_t lostNs_ = 0;
   double meanError_ = 0.0;
