@@ -31,7 +31,10 @@ it('a PulseAudio capture against a JACK-clocked mix plays a minute after lock wi
   execFileSync('pactl', ['load-module', 'module-sine', 'sink=ringmix_null', 'frequency=1000'], { encoding: 'utf8' });
   const mixer = new Mixer({ sampleRate, periodFrames: 256, clock: { output: jackDevice } });
   try {
-    const capture = mixer.addInput({ source: { device: pulseDevice, channels: [0] } });
+    // PulseAudio delivers in bursts and, on a busy 2-core machine, now and then stalls for tens of
+    // milliseconds: a 60-ms jitter buffer (as a user of a sound server would set) rides that out,
+    // where the default of a couple of periods (~28 ms here) ran dry once in a CI run.
+    const capture = mixer.addInput({ source: { device: pulseDevice, channels: [0] }, targetLatencyMs: 60 });
     const tap = mixer.tap({ capacityFrames: 2 * sampleRate });
     const resyncs: number[] = [];
     mixer.on('resync', (e) => resyncs.push(e.id));
