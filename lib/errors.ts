@@ -13,6 +13,7 @@ export type RingmixErrorCode =
   | 'ERR_NO_AUDIO_BACKEND'
   | 'ERR_OUT_OF_MEMORY'
   | 'ERR_QUEUE_FULL'
+  | 'ERR_RECORDING'
   | 'ERR_SYSTEM'
   | 'ERR_TOO_MANY_INPUTS'
   | 'ERR_WRONG_CLOCK';

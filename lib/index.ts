@@ -12,6 +12,7 @@ export { Master } from './master';
 export { Input } from './input';
 export { Tap } from './tap';
 export { Output } from './output';
+export { Recorder, RecordingError } from './recorder';
 export { listDevices, listHostApis, rescanDevices, type DeviceInfo, type ListDevicesOptions } from './devices';
 export { RingmixError, DeviceError, type RingmixErrorCode, type ArgumentError, type ArgumentErrorCode } from './errors';
 export type { BuildInfo } from './native';

@@ -13,10 +13,11 @@ import { assembleMetrics } from './metrics';
 import { checkMixerOptions, nativeMixerOptions } from './mixer-options';
 import { native, nativeRecord, type NativeInputSpec, type NativeMixer } from './native';
 import { Output } from './output';
+import { Recorder, RecordingError } from './recorder';
 import { resolveSource } from './sources';
 import { Tap, type TapHost } from './tap';
-import type { InputOptions, Metrics, MixerEvents, MixerOptions, OutputOptions, TapOptions } from './types';
-import { checkBoolean, checkNumber, checkObject, checkString } from './validate';
+import type { InputOptions, Metrics, MixerEvents, MixerOptions, OutputOptions, RecordOptions, TapOptions } from './types';
+import { checkBoolean, checkNumber, checkObject, checkOneOf, checkString } from './validate';
 
 const INPUT_KEYS = ['name', 'source', 'gainDb', 'pan', 'muted', 'solo', 'compensateDrift', 'targetLatencyMs'] as const;
 
@@ -44,6 +45,7 @@ export class Mixer extends EventEmitter<MixerEvents> {
   #inputs = new Map<number, Input>();
   #taps = new Map<number, Tap>();
   #outputs = new Map<number, Output>();
+  #recorders = new Map<number, Recorder>();
   /** Device name of each device input (by input id), for events. */
   #deviceNames = new Map<number, string>();
   #timer: NodeJS.Timeout;
@@ -184,6 +186,52 @@ export class Mixer extends EventEmitter<MixerEvents> {
     return output;
   }
 
+  /**
+   * Records the mix to a file from the next frame produced, on a thread of its own (see
+   * {@link Recorder}). On the simulated clock nothing is ever lost: `advance()` waits for
+   * recorders (and only for them) to keep up, so a show rendered as fast as the CPU goes is in the
+   * file whole, equal to a tap of the same mix. Throws a `RecordingError` (code `ERR_RECORDING`)
+   * if the file cannot be created.
+   */
+  record(options: RecordOptions): Recorder {
+    const engine = this.#engineOrThrow();
+    const o = checkObject(options, 'recording options', ['path', 'format', 'bitDepth', 'bitrateKbps', 'splitSeconds', 'metadata']);
+    const path = checkString(o.path, 'path');
+    if (path.length === 0) throw typeError('path must not be empty');
+    const format = o.format === undefined ? 'wav' : checkOneOf(o.format, 'format', ['wav', 'flac', 'mp3', 'opus'] as const);
+    const bitDepth = o.bitDepth === undefined ? 24 : checkOneOf(o.bitDepth, 'bitDepth', [16, 24, 32] as const);
+    const bitrateKbps =
+      o.bitrateKbps === undefined ? undefined : checkNumber(o.bitrateKbps, 'bitrateKbps', 8, 640, { integer: true });
+    const splitSeconds =
+      o.splitSeconds === undefined ? undefined : checkNumber(o.splitSeconds, 'splitSeconds', 0.001, 1e7);
+    let metadata: Record<string, string> | undefined;
+    if (o.metadata !== undefined) {
+      const m = checkObject(o.metadata, 'metadata', ['title', 'artist', 'comment', 'date', 'genre', 'software']);
+      metadata = {};
+      for (const [k, v] of Object.entries(m)) if (v !== undefined) metadata[k] = checkString(v, `metadata.${k}`);
+    }
+    if (bitDepth === 32 && format !== 'wav') throw new RangeError(`bitDepth 32 (float) is for 'wav'; ${format} takes 16 or 24`);
+    const spec = nativeRecord({ path, format, bitDepth, bitrateKbps, splitSeconds, metadata });
+    let id: number;
+    try {
+      id = callNative(() => engine.record(spec));
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'string' && /^E[A-Z0-9]+$/.test(code)) {
+        throw new RecordingError(code, path, (err as Error).message, { cause: err });
+      }
+      throw err;
+    }
+    const recorder = new Recorder(
+      { engine: () => this.#engine, recorderStopped: (r) => this.#recorders.delete(r.id) },
+      id,
+      path,
+      format,
+    );
+    this.#recorders.set(id, recorder);
+    return recorder;
+  }
+
   /** Starts the clock (virtual or device) and every device stream. Idempotent. */
   start(): void {
     const engine = this.#requireRealtime('start');
@@ -227,6 +275,7 @@ export class Mixer extends EventEmitter<MixerEvents> {
     const engine = this.#engine!;
     for (const tap of [...this.#taps.values()]) tap.close();
     this.#outputs.clear();
+    this.#recorders.clear(); // the addon stops them, writing what they have, before the engine closes
     this.#engine = null;
     this.#running = false;
     this.#inputs.clear();
@@ -283,6 +332,13 @@ export class Mixer extends EventEmitter<MixerEvents> {
   }
 
   #collectEvents(engine: NativeMixer): Delivery[] {
+    const deliveries: Delivery[] = [];
+    for (const r of this.#recorders.values()) deliveries.push(...r.collect(engine));
+    deliveries.push(...this.#collectMixerEvents(engine));
+    return deliveries;
+  }
+
+  #collectMixerEvents(engine: NativeMixer): Delivery[] {
     const deliveries = collectEvents({
       engine,
       hasDevices: this.clock !== 'simulated',

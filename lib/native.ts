@@ -6,6 +6,7 @@
 import path from 'node:path';
 import nodeGypBuild from 'node-gyp-build';
 import { RingmixError } from './errors';
+import type { RecordResult, RecorderState, RecordingFormat } from './types';
 
 /** Facts about the compiled addon. */
 export interface BuildInfo {
@@ -160,6 +161,34 @@ export interface NativeTapStats {
   readFrames: number;
 }
 
+/** Options of a recording, as the addon takes them. */
+export interface NativeRecordOptions {
+  path: string;
+  format: RecordingFormat;
+  bitDepth?: number | undefined;
+  bitrateKbps?: number | undefined;
+  splitSeconds?: number | undefined;
+  metadata?: Record<string, string> | undefined;
+}
+
+export interface NativeRecorderStatus {
+  state: RecorderState;
+  frames: number;
+  bytes: number;
+  dropouts: number;
+  lostFrames: number;
+  files: string[];
+}
+
+export interface NativeRecorderEvent {
+  type: 'dropout' | 'error' | 'file';
+  frame: number;
+  lostFrames: number;
+  code: string;
+  message: string;
+  path: string;
+}
+
 /** A reader of the mixer's broadcast ring. */
 export interface NativeTap {
   read(maxFrames: number): Float32Array;
@@ -191,6 +220,10 @@ export interface NativeMixer {
     drift?: { compensateDrift?: boolean; targetLatencyMs: number },
   ): number;
   removeOutput(id: number): void;
+  record(options: NativeRecordOptions): number;
+  recorderStatus(id: number): NativeRecorderStatus;
+  recorderEvents(id: number): NativeRecorderEvent[];
+  stopRecorder(id: number): Promise<RecordResult>;
   deviceStatus(): NativeDeviceStatus[];
   pollDeviceFailures(): NativeDeviceFailure[];
   /** Stops accepting calls at once; stops threads and streams and frees memory on a worker thread. */

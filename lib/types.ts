@@ -260,6 +260,53 @@ export interface DropoutEvent {
   lostFrames: number;
 }
 
+/** A recording's file format. */
+export type RecordingFormat = 'wav' | 'flac' | 'mp3' | 'opus';
+
+/** Options of {@link Mixer.record}. */
+export interface RecordOptions {
+  /** The file to write (created or truncated). With `splitSeconds`: the name the numbered files are made from. */
+  path: string;
+  /** Default 'wav'. */
+  format?: RecordingFormat;
+  /** WAV: 16 or 24 (integer PCM; 16-bit is dithered) or 32 (float, the mix bit for bit). Default 24. */
+  bitDepth?: 16 | 24 | 32;
+  /** MP3 and Opus: the encoder's bit rate. */
+  bitrateKbps?: number;
+  /**
+   * Writes consecutive files of this many seconds (`show.wav` → `show-001.wav`, `show-002.wav`,
+   * ...) with no gap and no frame twice. Default: one file.
+   */
+  splitSeconds?: number;
+  /** Tags: title, artist, comment, date, genre, software (WAV: a LIST/INFO chunk). */
+  metadata?: Record<string, string>;
+}
+
+/** What {@link Recorder.stop} resolves with. */
+export interface RecordResult {
+  /** Frames written (the silence written for lost frames included). */
+  frames: number;
+  /** Times the recorder fell behind the mix and lost frames (written as silence). */
+  dropouts: number;
+  /** Frames lost in those dropouts, exactly. */
+  lostFrames: number;
+  /** The files written, in order. */
+  files: string[];
+}
+
+/** A recorder's state. */
+export type RecorderState = 'recording' | 'stopped' | 'failed';
+
+/** Events of a {@link Recorder}. */
+export interface RecorderEvents {
+  /** The recorder fell behind the mix: `lostFrames` frames were written as silence at `frame`. */
+  dropout: [{ frame: number; lostFrames: number }];
+  /** A split file was completed (the next one is being written). */
+  file: [{ path: string; frame: number }];
+  /** A file error (`RecordingError`, code `ERR_RECORDING`): the recording stopped; the mix goes on. */
+  error: [RingmixError];
+}
+
 /** Events of a {@link Mixer}. */
 export interface MixerEvents {
   /** A metrics snapshot, every `metricsIntervalMs` while anyone listens. */

@@ -23,6 +23,10 @@ Napi::Function MixerWrap::Define(Napi::Env env) {
                       InstanceMethod<&MixerWrap::guard<&MixerWrap::OpenTap>>("openTap"),
                       InstanceMethod<&MixerWrap::guard<&MixerWrap::AddOutput>>("addOutput"),
                       InstanceMethod<&MixerWrap::guard<&MixerWrap::RemoveOutput>>("removeOutput"),
+                      InstanceMethod<&MixerWrap::guard<&MixerWrap::Record>>("record"),
+                      InstanceMethod<&MixerWrap::guard<&MixerWrap::RecorderStatus>>("recorderStatus"),
+                      InstanceMethod<&MixerWrap::guard<&MixerWrap::RecorderEvents>>("recorderEvents"),
+                      InstanceMethod<&MixerWrap::guard<&MixerWrap::StopRecorder>>("stopRecorder"),
                       InstanceMethod<&MixerWrap::guard<&MixerWrap::DeviceStatus>>("deviceStatus"),
                       InstanceMethod<&MixerWrap::guard<&MixerWrap::PollDeviceFailures>>("pollDeviceFailures"),
                       InstanceMethod<&MixerWrap::guard<&MixerWrap::Close>>("close")});
@@ -76,6 +80,7 @@ void MixerWrap::init(const Napi::CallbackInfo& info) {
 void MixerWrap::onEnvCleanup(void* self) {
   auto* m = static_cast<MixerWrap*>(self);
   m->cleanupHookRegistered_ = false;
+  m->stopRecorders();
   if (m->engine_) m->engine_->close();
   if (m->closing_) m->closing_->close();
 }
@@ -94,6 +99,7 @@ void MixerWrap::closeFinished() {
 
 // Collected without close() (or with a close still running): finish here, blocking.
 MixerWrap::~MixerWrap() {
+  stopRecorders();
   if (engine_) engine_->close();
   if (closing_) closing_->close();
   engine_.reset();
@@ -142,6 +148,7 @@ Napi::Value MixerWrap::Close(const Napi::CallbackInfo& info) {
     d.Resolve(env.Undefined());
     return d.Promise();
   }
+  stopRecorders();  // what they have is written and their files completed (the disk: milliseconds)
   if (engine_) closing_ = std::move(engine_);
   return CloseWorker::Start(env, this, closing_);
 }

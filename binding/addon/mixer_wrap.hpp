@@ -4,14 +4,16 @@
 // C++ exception into a coded JS error.
 //
 // The files: mixer_wrap.cpp (construction, lifecycle, closing), mixer_inputs.cpp (inputs and
-// their controls), mixer_consumers.cpp (taps and outputs), mixer_status.cpp (metrics, events and
+// their controls), mixer_consumers.cpp (taps and outputs), mixer_recorders.cpp (recorders), mixer_status.cpp (metrics, events and
 // device status marshalling).
 #pragma once
 
 #include <napi.h>
 
+#include <map>
 #include <memory>
 
+#include "consumers/recorder.hpp"
 #include "engine/control/engine.hpp"
 #include "errors.hpp"
 
@@ -47,6 +49,12 @@ class MixerWrap : public Napi::ObjectWrap<MixerWrap> {
   Napi::Value OpenTap(const Napi::CallbackInfo& info);
   Napi::Value AddOutput(const Napi::CallbackInfo& info);
   Napi::Value RemoveOutput(const Napi::CallbackInfo& info);
+  Napi::Value Record(const Napi::CallbackInfo& info);
+  Napi::Value RecorderStatus(const Napi::CallbackInfo& info);
+  Napi::Value RecorderEvents(const Napi::CallbackInfo& info);
+  Napi::Value StopRecorder(const Napi::CallbackInfo& info);
+  consumers::Recorder& recorder(Napi::Env env, std::uint32_t id);  // ERR_NO_SUCH_RECORDER
+  void stopRecorders();
   Napi::Value DeviceStatus(const Napi::CallbackInfo& info);
   Napi::Value PollDeviceFailures(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
@@ -59,6 +67,8 @@ class MixerWrap : public Napi::ObjectWrap<MixerWrap> {
   void closeFinished();
 
   std::shared_ptr<engine::Engine> engine_;   // null once closed (or closing)
+  // Recorders read the engine's ring: they are stopped before the engine closes.
+  std::map<std::uint32_t, std::shared_ptr<consumers::Recorder>> recorders_;
   std::shared_ptr<engine::Engine> closing_;  // while close() runs on a worker thread
   napi_env env_ = nullptr;
   std::int64_t externalBytes_ = 0;

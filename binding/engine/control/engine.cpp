@@ -2,7 +2,9 @@
 #include "engine.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 #include "devices/device_errors.hpp"
 #include "platform/clock.hpp"
@@ -206,12 +208,29 @@ void Engine::stop() {
   service();
 }
 
+void Engine::addLosslessReader(std::shared_ptr<LosslessReader> reader) { lossless_.push_back(std::move(reader)); }
+
+void Engine::removeLosslessReader(const LosslessReader* reader) {
+  std::erase_if(lossless_, [&](const auto& r) { return r.get() == reader; });
+}
+
+// Before a simulated cycle of n frames: waits until no recorder would be overrun by it (their
+// threads write to disk meanwhile). A recorder that is done no longer holds anything back.
+void Engine::waitForLossless(std::uint32_t frames) {
+  if (lossless_.empty()) return;
+  const std::uint64_t end = output_.writePosition() + static_cast<std::uint64_t>(frames) * config_.channels;
+  for (const auto& r : lossless_)
+    while (!r->done.load(std::memory_order_acquire) && end - r->position.load(std::memory_order_acquire) > output_.capacity())
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
+}
+
 void Engine::advance(std::uint64_t frames) {
   service();
   rt::BatonScope baton(cycle_.baton());  // always free: no clock runs a simulated cycle
-  platform::RtScope rt;  // the cycle runs on this thread now: the guard watches it like a real-time one
   while (frames > 0) {
     const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(frames, config_.periodFrames));
+    waitForLossless(n);
+    platform::RtScope rt;  // the cycle runs on this thread now: the guard watches it like a real-time one
     // A virtual device's stamp is dated when its frames are due (the end of this cycle), so that
     // cycles of any length keep its clock a straight line.
     const auto timeNs = simulatedNs();

@@ -22,6 +22,7 @@
 #include "engine/control/command_outbox.hpp"
 #include "engine/control/device_watchdog.hpp"
 #include "engine/control/input.hpp"
+#include "engine/control/lossless_reader.hpp"
 #include "engine/control/periodic_thread.hpp"
 #include "engine/control/virtual_device_host.hpp"
 #include "engine/messages.hpp"
@@ -113,7 +114,11 @@ class Engine {
   std::uint32_t addOutput(const devices::DeviceRef& device, std::uint32_t deviceChannels, std::uint32_t deviceRate,
                           const std::string& label, const OutputDriftSpec& drift = {});
   void removeOutput(std::uint32_t id);
-  // One id space for every consumer of the mix (taps, outputs, later recorders).
+  // Consumers that must lose nothing on the simulated clock (recorders): advance() waits for them
+  // (see lossless_reader.hpp). JS thread.
+  void addLosslessReader(std::shared_ptr<LosslessReader> reader);
+  void removeLosslessReader(const LosslessReader* reader);
+  // One id space for every consumer of the mix (taps, outputs, recorders).
   std::uint32_t newConsumerId() noexcept { return nextConsumerId_++; }
 
   // Lifecycle (engine.cpp).
@@ -158,6 +163,7 @@ class Engine {
   void startHost();
   void adoptClockPriority();
   void stopStreams(bool forGood);
+  void waitForLossless(std::uint32_t frames);
   // The simulated clock's time (ns): frames so far at the mixer's rate, from 1 s (0 means unset).
   std::int64_t simulatedNs() const noexcept { return simulatedNs(simulatedFrames_); }
   std::int64_t simulatedNs(std::uint64_t frames) const noexcept {
@@ -165,6 +171,7 @@ class Engine {
   }
 
   const EngineConfig config_;
+  std::vector<std::shared_ptr<LosslessReader>> lossless_;
   const ClockMode mode_;
   const DeviceClockSpec clockSpec_;
   rt::CommandQueue<Command> commands_;

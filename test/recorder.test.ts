@@ -1,0 +1,192 @@
+/**
+ * Recording the mix to files, checked by decoding them with real decoders (ffmpeg, sox) and
+ * comparing with a tap of the same mix: lossless on the simulated clock, split files with no gap
+ * and no frame twice, crash safety (SIGKILL), and disk errors that leave the mix running.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Mixer, RecordingError } from '..';
+import { channel, toneDb } from './helpers/audio';
+import { decode, maxDiff, probeTag, soxInfo } from './helpers/decode';
+
+const rate = 48000;
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringmix-rec-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** A simulated mixer with a 1 kHz tone left and noise right (nothing a file could fake). */
+function show(): Mixer {
+  const mixer = new Mixer({ sampleRate: rate, periodFrames: 256, clock: 'simulated' });
+  mixer.addInput({ source: { generator: 'sine', frequency: 1000, levelDb: -6 }, pan: -1 });
+  mixer.addInput({ source: { generator: 'noise', levelDb: -20 }, pan: 1 });
+  return mixer;
+}
+
+/** Renders `seconds` in `chunk`-frame advances, reading the tap as it goes; returns the tap's frames. */
+function render(mixer: Mixer, seconds: number, chunk = 4800): Float32Array {
+  const tap = mixer.tap({ capacityFrames: 2 * rate });
+  const parts: Float32Array[] = [];
+  let left = Math.round(seconds * rate);
+  while (left > 0) {
+    const n = Math.min(chunk, left);
+    mixer.advance(n);
+    parts.push(tap.read(n));
+    left -= n;
+  }
+  tap.close();
+  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) out.set(p, (at += p.length) - p.length);
+  return out;
+}
+
+describe('recording on the simulated clock', () => {
+  it('a 32-bit float WAV equals a tap of the same mix, sample for sample', async () => {
+    const mixer = show();
+    const file = path.join(dir, 'float.wav');
+    const rec = mixer.record({ path: file, bitDepth: 32, metadata: { title: 'ringmix test', artist: 'ci' } });
+    const tapped = render(mixer, 3);
+    const result = await rec.stop();
+    expect(result).toEqual({ frames: 3 * rate, dropouts: 0, lostFrames: 0, files: [file] });
+    expect(soxInfo(file)).toEqual({ rate, channels: 2, bits: 32, samples: 3 * rate });
+    expect(maxDiff(decode(file, 2), tapped)).toBe(0);
+    expect(toneDb(channel(decode(file, 2), 2, 0), rate, 1000)).toBeCloseTo(-6, 1);
+    expect(probeTag(file, 'title')).toBe('ringmix test');
+    await mixer.close();
+  });
+
+  it('24-bit is within one step of the mix, 16-bit (dithered) within two', async () => {
+    for (const bitDepth of [24, 16] as const) {
+      const mixer = show();
+      const file = path.join(dir, `pcm${bitDepth}.wav`);
+      const rec = mixer.record({ path: file, bitDepth });
+      const tapped = render(mixer, 2);
+      await rec.stop();
+      expect(soxInfo(file)).toEqual({ rate, channels: 2, bits: bitDepth, samples: 2 * rate });
+      const step = 2 ** -(bitDepth - 1);
+      expect(maxDiff(decode(file, 2), tapped)).toBeLessThanOrEqual((bitDepth === 24 ? 1 : 2) * step + 1e-9);
+      await mixer.close();
+    }
+  });
+
+  it('rendering as fast as the CPU goes loses nothing: advance() waits for the recorder', async () => {
+    const mixer = show();
+    const file = path.join(dir, 'fast.wav');
+    const rec = mixer.record({ path: file, bitDepth: 32 });
+    // 30 s in one call: fifteen times what the broadcast ring holds, with no tap reading.
+    mixer.advance(30 * rate);
+    const result = await rec.stop();
+    expect(result.frames).toBe(30 * rate);
+    expect(result.dropouts).toBe(0);
+    expect(soxInfo(file).samples).toBe(30 * rate);
+    await mixer.close();
+  });
+
+  it('splitSeconds writes consecutive files with no gap and no frame twice', async () => {
+    const mixer = show();
+    const file = path.join(dir, 'split.wav');
+    const rec = mixer.record({ path: file, bitDepth: 32, splitSeconds: 2.5 });
+    const files: string[] = [];
+    rec.on('file', (e) => files.push(e.path));
+    const tapped = render(mixer, 6);
+    const result = await rec.stop();
+    const names = ['split-001.wav', 'split-002.wav', 'split-003.wav'].map((n) => path.join(dir, n));
+    expect(result.files).toEqual(names);
+    expect(files).toEqual(names.slice(0, 2)); // completed while recording
+    expect(names.map((n) => soxInfo(n).samples)).toEqual([2.5 * rate, 2.5 * rate, 1 * rate]);
+    const joined = new Float32Array(tapped.length);
+    let at = 0;
+    for (const n of names) {
+      const d = decode(n, 2);
+      joined.set(d, at);
+      at += d.length;
+    }
+    expect(at).toBe(tapped.length);
+    expect(maxDiff(joined, tapped)).toBe(0);
+    await mixer.close();
+  });
+});
+
+describe('recording on a real-time clock', () => {
+  it('a process killed with SIGKILL leaves a file that plays, missing at most the last second', async () => {
+    const file = path.join(dir, 'killed.wav');
+    const script = `
+      const { Mixer } = require(${JSON.stringify(path.join(__dirname, '..'))});
+      const mixer = new Mixer({ sampleRate: ${rate}, periodFrames: 256 });
+      mixer.addInput({ source: { generator: 'sine', frequency: 1000, levelDb: -6 } });
+      mixer.start();
+      const rec = mixer.record({ path: ${JSON.stringify(file)}, bitDepth: 16 });
+      setTimeout(() => { process.stdout.write(String(rec.frames)); process.kill(process.pid, 'SIGKILL'); }, 3500);
+    `;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, s) => resolve(s)));
+    expect(signal).toBe('SIGKILL');
+    const recorded = Number(out);
+    expect(recorded).toBeGreaterThan(2 * rate);
+    const info = soxInfo(file); // the header says what the file holds: it plays
+    expect(info).toMatchObject({ rate, channels: 2, bits: 16 });
+    const audio = decode(file, 2);
+    expect(audio.length / 2).toBe(info.samples);
+    // Missing at most the last second (plus what the thread had not yet written).
+    expect(info.samples).toBeGreaterThanOrEqual(recorded - rate - rate / 4);
+    expect(toneDb(channel(audio, 2, 0), rate, 1000)).toBeCloseTo(-9, 0); // -6 dBFS, centre pan
+  });
+
+  it('a file that cannot be created throws RecordingError; the mixer is unharmed', async () => {
+    const mixer = show();
+    const bad = path.join(dir, 'no-such-dir', 'x.wav');
+    let caught: unknown;
+    try {
+      mixer.record({ path: bad });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(RecordingError);
+    expect(caught).toMatchObject({ code: 'ERR_RECORDING', errno: 'ENOENT', path: bad });
+    mixer.advance(rate);
+    expect(mixer.metrics().frames).toBe(rate);
+    await mixer.close();
+  });
+
+  it('a full disk is an error event; the mix and a tap go on, and what was written plays', async () => {
+    const mount = fs.mkdtempSync(path.join(os.tmpdir(), 'ringmix-full-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mount]);
+    } catch {
+      fs.rmSync(mount, { recursive: true, force: true });
+      throw new Error('this test needs root to mount a small tmpfs (CI runs as root)');
+    }
+    const mixer = new Mixer({ sampleRate: rate, periodFrames: 256 });
+    try {
+      mixer.addInput({ source: { generator: 'sine', frequency: 1000, levelDb: -6 } });
+      const tap = mixer.tap();
+      mixer.start();
+      const file = path.join(mount, 'full.wav');
+      const rec = mixer.record({ path: file, bitDepth: 32 }); // 384 kB a second: full within a second
+      const error = await new Promise<RecordingError>((resolve) => rec.on('error', (e) => resolve(e as RecordingError)));
+      expect(error).toBeInstanceOf(RecordingError);
+      expect(error).toMatchObject({ code: 'ERR_RECORDING', errno: 'ENOSPC', path: file });
+      expect(rec.status).toBe('failed');
+      const before = mixer.metrics().frames;
+      tap.read();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(mixer.metrics().frames).toBeGreaterThan(before); // the mix goes on
+      expect(toneDb(channel(tap.read(), 2, 0), rate, 1000)).toBeCloseTo(-9, 0);
+      const result = await rec.stop();
+      expect(result.frames).toBeGreaterThan(0);
+      const info = soxInfo(file);
+      expect(info.samples).toBeGreaterThan(0);
+      expect(decode(file, 2).length / 2).toBe(info.samples);
+    } finally {
+      await mixer.close();
+      execFileSync('umount', [mount]);
+      fs.rmSync(mount, { recursive: true, force: true });
+    }
+  });
+});
