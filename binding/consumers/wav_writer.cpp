@@ -101,14 +101,16 @@ void WavWriter::commitHeader() {
   // never back: a reader takes a file as RF64 from its first four bytes.
   if (!rf64_ && (dataBytes_ > rf64AfterBytes_ || header_.size() + dataBytes_ > 0xFFFFFFFFull))
     rf64_ = true;
+  header_.update(dataBytes_, frames_, rf64_);
+  // One pwrite for the whole header: a reader (or a crash) sees the old sizes or the new ones.
+  file_.writeAt(0, header_.data(), header_.size());
+  // The pad byte after the header: on a full disk it may fail, and the sizes are right anyway
+  // (readers tolerate a missing pad at the end of the file; they do not tolerate stale sizes).
   if ((dataBytes_ & 1) != 0 && !padded_) {
     const std::uint8_t pad = 0;
     file_.writeAt(header_.size() + dataBytes_, &pad, 1);
     padded_ = true;
   }
-  header_.update(dataBytes_, frames_, rf64_);
-  // One pwrite for the whole header: a reader (or a crash) sees the old sizes or the new ones.
-  file_.writeAt(0, header_.data(), header_.size());
 }
 
 void WavWriter::checkpoint() {
