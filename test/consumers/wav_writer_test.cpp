@@ -258,7 +258,7 @@ TEST_CASE("openWriter checks format, bit depth, channels and rate before creatin
   CHECK_NOTHROW(openWriter(spec(dir.file("edge2.wav"), 32, 1, 8000))->finish());
 }
 
-TEST_CASE("write speed, 24-bit stereo") {
+TEST_CASE("write speed, 24-bit stereo (reported, not asserted)") {
   TempDir dir;
   const auto input = sine(48000, 2, 48000);
   const int seconds = 120;
@@ -270,11 +270,13 @@ TEST_CASE("write speed, 24-bit stereo") {
   }
   w->finish();
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  // Timing goals are not asserted in tests (ARCHITECTURE.md, "Testing"): the figure is printed.
   const double mb = static_cast<double>(w->bytesWritten()) / 1e6;
   MESSAGE("24-bit stereo 48 kHz: " << mb << " MB in " << elapsed << " s = " << mb / elapsed
                                    << " MB/s, " << seconds / elapsed << "x real time");
-  // A recorder thread has to keep up with the mix with plenty to spare on a busy machine.
-  CHECK(seconds / elapsed > 20);
+  CHECK(w->framesWritten() == 48000u * seconds);
+  CHECK(w->bytesWritten() == std::filesystem::file_size(dir.file("speed.wav")));
+  if (haveDecoders()) CHECK(soxInfo(dir.file("speed.wav"), "-s") == std::to_string(48000 * seconds));
 }
 
 }  // TEST_SUITE
