@@ -9,10 +9,11 @@ cd "$(dirname "$0")/.."
 
 # Needed to build the addon.
 BUILD_PKGS=(cmake g++ make ninja-build pkg-config libreaderwriterqueue-dev portaudio19-dev)
-# Needed to run the test suite: doctest for ctest, clang for the sanitizer builds, and real audio
+# Needed to run the test suite: doctest for ctest, clang for the sanitizer builds, real audio
 # servers for the device tests (JACK's dummy driver, PulseAudio with a null sink, reached through
-# PortAudio's JACK and ALSA host APIs).
-TEST_PKGS=(doctest-dev clang-19 libclang-rt-19-dev jackd2 pulseaudio pulseaudio-utils libasound2-plugins)
+# PortAudio's JACK and ALSA host APIs), and real decoders (sox, ffmpeg) that read back the files
+# the recorder's writers produce.
+TEST_PKGS=(doctest-dev clang-19 libclang-rt-19-dev jackd2 pulseaudio pulseaudio-utils libasound2-plugins sox ffmpeg)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

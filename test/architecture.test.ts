@@ -49,6 +49,8 @@ const layers: Array<{ layer: string; files: (f: string) => boolean; may: string[
   },
   { layer: 'engine', files: (f) => f.startsWith('engine/'), may: ['engine/', 'devices/', 'platform/', 'rt/'] },
   { layer: 'addon', files: (f) => f.startsWith('addon/'), may: ['addon/', 'engine/', 'devices/', 'platform/', 'rt/'] },
+  // The recorder's file writers: control-side (their own thread, may block on the disk).
+  { layer: 'consumers', files: (f) => f.startsWith('consumers/'), may: ['consumers/', 'platform/', 'rt/'] },
 ];
 
 /** Standard headers whose purpose is to lock, wait, spawn, log or own growing containers. */
