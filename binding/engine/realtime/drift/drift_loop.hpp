@@ -118,7 +118,7 @@ class DriftLoop {
       lostNs_ = nowNs - 10'000'000'000;
       meanError_ = lastMeanError_ = 0.0;
       stepped_ = false;
-      wander_ = 0.0;
+      wander_ = slowWander_ = 0.0;
     }
     const double dt = static_cast<double>(nowNs - lastNs_) * 1e-9;
     lastNs_ = nowNs;
@@ -157,7 +157,11 @@ class DriftLoop {
     // (a sound server's bursts) gets bounds scaled to how much it wanders.
     const double noise = std::sqrt(wander_);
     const double ae = std::fabs(meanError_);
-    if (ae <= std::fmax(kUnlockFrames, 4.0 * noise)) badSinceNs_ = -1;
+    // A sound server's timing also wanders slowly (its averaged error swings by tens of frames over
+    // seconds while the fill holds): the unlock bound grows with that too, over ten seconds.
+    slowWander_ += (meanError_ * meanError_ - slowWander_) * std::fmin(1.0, dt / 10.0);
+    const double unlockBound = std::fmax(std::fmax(kUnlockFrames, 4.0 * noise), 3.0 * std::sqrt(slowWander_));
+    if (ae <= unlockBound) badSinceNs_ = -1;
     else if (badSinceNs_ < 0) badSinceNs_ = nowNs;
     if (ae <= std::fmax(kLockFrames, noise)) {
       if (goodSinceNs_ < 0) goodSinceNs_ = nowNs;
@@ -273,6 +277,7 @@ class DriftLoop {
   double average_ = 0.0;      // averageFill: the fill's one-second average
   double lastAverage_ = 0.0;  // and at the previous step
   double wander_ = 0.0;  // mean square of the error around its average (its noise)
+  double slowWander_ = 0.0;  // mean square of the averaged error over ~10 s (slow swings)
   double setPoint_ = 0.0;
   double fill_ = 0.0;
   bool started_ = false;
