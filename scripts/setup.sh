@@ -7,8 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Needed to build the addon.
-BUILD_PKGS=(cmake g++ make ninja-build pkg-config libreaderwriterqueue-dev portaudio19-dev)
+# Needed to build the addon. The encoders' libraries are linked statically (libFLAC.a, and
+# libogg.a which it references), so the addon needs none of them at run time.
+BUILD_PKGS=(cmake g++ make ninja-build pkg-config libreaderwriterqueue-dev portaudio19-dev libflac-dev libogg-dev)
 # Needed to run the test suite: doctest for ctest, clang for the sanitizer builds, real audio
 # servers for the device tests (JACK's dummy driver, PulseAudio with a null sink, reached through
 # PortAudio's JACK and ALSA host APIs), and real decoders (sox, ffmpeg) that read back the files

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "consumers/flac_writer.hpp"
 #include "consumers/wav_writer.hpp"
 
 namespace ringmix::consumers {
@@ -30,7 +31,8 @@ std::unique_ptr<FileWriter> openWriter(const WriterSpec& spec) {
                                     " is not supported for wav (16, 24 or 32)");
       return std::make_unique<WavWriter>(spec);
     case FileFormat::flac:
-      throw std::invalid_argument("format: flac writer is not built yet");
+      validate(spec);
+      return std::make_unique<FlacWriter>(spec);  // checks the bit depth and tags before the file
     case FileFormat::mp3:
       throw std::invalid_argument("format: mp3 writer is not built yet");
     case FileFormat::opus:

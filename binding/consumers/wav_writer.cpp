@@ -1,7 +1,6 @@
 #include "consumers/wav_writer.hpp"
 
 #include <bit>
-#include <cmath>
 #include <cstring>
 #include <stdexcept>
 
@@ -13,15 +12,6 @@ static_assert(std::endian::native == std::endian::little, "WAV samples are writt
 
 constexpr std::size_t kChunkFrames = 4096;  // frames converted per write() system call
 
-// Scales, adds dither, rounds to nearest and clips to the integer range: [-1, 1) in float terms.
-// NaN becomes silence rather than a full-scale click.
-inline std::int32_t quantize(float x, double scale, double dither) {
-  double v = static_cast<double>(x) * scale + dither;
-  if (!(v >= -scale)) return std::isnan(v) ? 0 : static_cast<std::int32_t>(-scale);
-  if (v > scale - 1) return static_cast<std::int32_t>(scale - 1);
-  return static_cast<std::int32_t>(std::lrint(v));
-}
-
 }  // namespace
 
 WavWriter::WavWriter(const WriterSpec& spec)
@@ -30,6 +20,7 @@ WavWriter::WavWriter(const WriterSpec& spec)
       channels_(spec.channels),
       bitDepth_(spec.bitDepth),
       rf64AfterBytes_(spec.rf64AfterBytes),
+      quantizer_(spec.bitDepth),
       scratch_(kChunkFrames * spec.channels * static_cast<std::size_t>(spec.bitDepth / 8)) {
   file_.append(header_.data(), header_.size());
 }
@@ -41,34 +32,11 @@ WavWriter::~WavWriter() {
   }
 }
 
-std::uint32_t WavWriter::nextRandom() noexcept {
-  rng_ ^= rng_ << 13;
-  rng_ ^= rng_ >> 17;
-  rng_ ^= rng_ << 5;
-  return rng_;
-}
-
 void WavWriter::convert(const float* in, std::size_t samples, std::uint8_t* out) {
   if (bitDepth_ == 32) {
     std::memcpy(out, in, samples * sizeof(float));  // float as given: bit for bit
-  } else if (bitDepth_ == 24) {
-    // No dither: 24 bits of rounding error sit below any converter's noise floor.
-    for (std::size_t i = 0; i < samples; ++i, out += 3) {
-      auto v = static_cast<std::uint32_t>(quantize(in[i], 8388608.0, 0.0));
-      out[0] = static_cast<std::uint8_t>(v);
-      out[1] = static_cast<std::uint8_t>(v >> 8);
-      out[2] = static_cast<std::uint8_t>(v >> 16);
-    }
   } else {
-    // TPDF dither of ±1 LSB (the difference of two uniform draws) decorrelates the 16-bit
-    // rounding error from the signal: hiss instead of distortion on quiet passages.
-    constexpr double kUnit = 1.0 / 4294967296.0;
-    for (std::size_t i = 0; i < samples; ++i, out += 2) {
-      double dither = nextRandom() * kUnit - nextRandom() * kUnit;
-      auto v = static_cast<std::uint32_t>(quantize(in[i], 32768.0, dither));
-      out[0] = static_cast<std::uint8_t>(v);
-      out[1] = static_cast<std::uint8_t>(v >> 8);
-    }
+    quantizer_.toLittleEndian(in, samples, out);  // 16-bit dithered, 24-bit rounded (pcm_convert.hpp)
   }
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "consumers/file_writer.hpp"
+#include "consumers/pcm_convert.hpp"
 #include "consumers/posix_file.hpp"
 #include "consumers/wav_header.hpp"
 
@@ -37,20 +38,19 @@ class WavWriter : public FileWriter {
  private:
   void convert(const float* in, std::size_t samples, std::uint8_t* out);
   void commitHeader();
-  std::uint32_t nextRandom() noexcept;
 
   WavHeader header_;
   PosixFile file_;
   std::uint32_t channels_;
   int bitDepth_;
   std::uint64_t rf64AfterBytes_;
+  PcmQuantizer quantizer_;  // 16/24-bit: float to integer samples (unused for float32)
   std::vector<std::uint8_t> scratch_;  // one chunk of converted audio
   std::uint64_t dataBytes_ = 0;
   std::uint64_t frames_ = 0;
   bool padded_ = false;  // an odd-sized data chunk has its pad byte on disk (overwritten by more)
   bool rf64_ = false;
   bool finished_ = false;
-  std::uint32_t rng_ = 0x2545F491;  // xorshift32 state: fixed seed, reproducible dither
 };
 
 }  // namespace ringmix::consumers
