@@ -73,6 +73,19 @@ describe('recording on the simulated clock', () => {
     }
   });
 
+  it('FLAC (24-bit) decodes to the mix within one step, with its tags', async () => {
+    const mixer = show();
+    const file = path.join(dir, 'show.flac');
+    const rec = mixer.record({ path: file, format: 'flac', bitDepth: 24, metadata: { title: 'flac test' } });
+    const tapped = render(mixer, 2);
+    const result = await rec.stop();
+    expect(result.frames).toBe(2 * rate);
+    expect(soxInfo(file)).toEqual({ rate, channels: 2, bits: 24, samples: 2 * rate });
+    expect(maxDiff(decode(file, 2), tapped)).toBeLessThanOrEqual(2 ** -23 + 1e-9);
+    expect(probeTag(file, 'title')).toBe('flac test');
+    await mixer.close();
+  });
+
   it('rendering as fast as the CPU goes loses nothing: advance() waits for the recorder', async () => {
     const mixer = show();
     const file = path.join(dir, 'fast.wav');
