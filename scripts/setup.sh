@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Needed to build the addon.
-# libmp3lame-dev: LAME's static archive, linked into the addon (the recorder's MP3 writer).
+# libmp3lame-dev: LAME for the recorder's MP3 writer (its libmp3lame.a is not -fPIC: the addon links
+# libmp3lame.so.0, so libmp3lame0 must be there at run time).
 BUILD_PKGS=(cmake g++ make ninja-build pkg-config libreaderwriterqueue-dev portaudio19-dev libmp3lame-dev)
 # Needed to run the test suite: doctest for ctest, clang for the sanitizer builds, real audio
 # servers for the device tests (JACK's dummy driver, PulseAudio with a null sink, reached through
