@@ -135,9 +135,11 @@ TEST_CASE("NaN and infinities become silence; no audio at all makes an empty str
 
   const std::string empty = dir.file("empty.mp3");
   openWriter(mp3Spec(empty, 1))->finish();
-  CHECK(decodeWithFfmpeg(empty, 1).size() <= kMp3Frame);
+  // (Not through decodeWithFfmpeg: its memcpy of zero bytes from an empty string trips UBSan.)
+  const std::string raw = run("ffmpeg -nostdin -v error -i '" + empty + "' -f f32le -ac 1 -");
+  CHECK(raw.size() / sizeof(float) <= kMp3Frame);
   MESSAGE("mp3 with no audio: " << std::filesystem::file_size(empty) << " bytes, "
-                                 << decodeWithFfmpeg(empty, 1).size() << " samples decoded");
+                                 << raw.size() / sizeof(float) << " samples decoded");
 }
 
 TEST_CASE("ID3v2 tags at the front, read back by ffprobe; the Info frame after them") {
