@@ -250,9 +250,9 @@ void Mp3Writer::writeInfoFrame() {
 void Mp3Writer::checkpoint() {
   if (finished_ || failed_) return;
   // Every byte LAME produced is already with the kernel (write() appends it at once). The Info
-  // frame as of now lets a decoder skip it as a header and trim the encoder delay, should the
-  // process die before finish(). Its frame count then ends the decoded audio at the frames
-  // produced so far (not at a half-written one that follows).
+  // frame as of now lets a decoder take it as a header (not a silent frame) and trim the encoder
+  // delay, should the process die before finish(); ffmpeg then decodes every whole frame on disk
+  // (those written after the checkpoint too) and drops a half-written last one.
   if (frames_ > 0) writeInfoFrame();
 }
 
