@@ -8,9 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Needed to build the addon.
-# libmp3lame-dev: LAME for the recorder's MP3 writer (its libmp3lame.a is not -fPIC: the addon links
-# libmp3lame.so.0, so libmp3lame0 must be there at run time).
-BUILD_PKGS=(cmake g++ make ninja-build pkg-config libreaderwriterqueue-dev portaudio19-dev libmp3lame-dev)
+# libmp3lame-dev: LAME's header for the recorder's MP3 writer. Nothing links LAME: the MP3 writer
+# dlopens libmp3lame.so.0 (libmp3lame0, which -dev depends on; named too, as the MP3 tests need it
+# at run time), and without it only MP3 recording is unavailable.
+BUILD_PKGS=(cmake g++ make ninja-build pkg-config libreaderwriterqueue-dev portaudio19-dev libmp3lame-dev
+            libmp3lame0)
 # Needed to run the test suite: doctest for ctest, clang for the sanitizer builds, real audio
 # servers for the device tests (JACK's dummy driver, PulseAudio with a null sink, reached through
 # PortAudio's JACK and ALSA host APIs), and real decoders (sox, ffmpeg) that read back the files

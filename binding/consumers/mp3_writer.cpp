@@ -1,6 +1,6 @@
 #include "consumers/mp3_writer.hpp"
 
-#include <lame/lame.h>
+#include "consumers/lame_library.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -19,6 +19,13 @@ constexpr std::size_t kChunkFrames = 4608;
 // LAME's documented worst case for its output buffer: 1.25 * samples + 7200 bytes (the flush
 // and the Info frame need at most 7200 and 2880).
 constexpr std::size_t kMp3BufBytes = kChunkFrames * 5 / 4 + 7200;
+
+// LAME, or CodecUnavailable naming the package to install.
+const LameApi& requireLame() {
+  const LameLibrary& lib = lameLibrary();
+  if (lib.api == nullptr) throw CodecUnavailable("mp3: " + lib.error);
+  return *lib.api;
+}
 
 // LAME prints its messages to stderr by default: the recorder reports through return codes.
 void quiet(const char*, va_list) {}
@@ -63,7 +70,7 @@ std::vector<unsigned short> utf16(const std::string& s) {
 }
 
 // title, artist, album, comment, date (its year) and genre; other keys have no ID3v2 frame here.
-bool setTags(lame_t gf, const std::map<std::string, std::string>& metadata) {
+bool setTags(const LameApi& lame, lame_t gf, const std::map<std::string, std::string>& metadata) {
   bool any = false;
   for (const auto& [key, value] : metadata) {
     if (value.empty()) continue;
@@ -83,26 +90,26 @@ bool setTags(lame_t gf, const std::map<std::string, std::string>& metadata) {
       continue;
     }
     if (!any) {
-      id3tag_init(gf);
-      id3tag_add_v2(gf);
-      id3tag_v2_only(gf);  // no ID3v1 at the end: it would follow the stream we pwrite into
+      lame.id3tag_init(gf);
+      lame.id3tag_add_v2(gf);
+      lame.id3tag_v2_only(gf);  // no ID3v1 at the end: it would follow the stream we pwrite into
       any = true;
     }
     if (isAscii(text)) {
-      if (key == "title") id3tag_set_title(gf, text.c_str());
-      else if (key == "artist") id3tag_set_artist(gf, text.c_str());
-      else if (key == "album") id3tag_set_album(gf, text.c_str());
-      else if (key == "date") id3tag_set_year(gf, text.c_str());
-      else if (key == "comment") id3tag_set_comment(gf, text.c_str());
+      if (key == "title") lame.id3tag_set_title(gf, text.c_str());
+      else if (key == "artist") lame.id3tag_set_artist(gf, text.c_str());
+      else if (key == "album") lame.id3tag_set_album(gf, text.c_str());
+      else if (key == "date") lame.id3tag_set_year(gf, text.c_str());
+      else if (key == "comment") lame.id3tag_set_comment(gf, text.c_str());
       // A name outside ID3v1's list is kept as text (-2); a number outside it is not a genre.
-      else if (id3tag_set_genre(gf, text.c_str()) == -1) id3tag_set_textinfo_latin1(gf, "TCON", text.c_str());
+      else if (lame.id3tag_set_genre(gf, text.c_str()) == -1) lame.id3tag_set_textinfo_latin1(gf, "TCON", text.c_str());
     } else {
       const auto wide = utf16(text);
       if (frame != nullptr) {
-        id3tag_set_textinfo_utf16(gf, frame, wide.data());
+        lame.id3tag_set_textinfo_utf16(gf, frame, wide.data());
       } else {
         const unsigned short noDescription[] = {0xFEFF, 0};
-        id3tag_set_comment_utf16(gf, "eng", noDescription, wide.data());
+        lame.id3tag_set_comment_utf16(gf, "eng", noDescription, wide.data());
       }
     }
   }
@@ -145,40 +152,42 @@ int Mp3Writer::resolveBitrate(const WriterSpec& spec) {
   return spec.bitrateKbps;
 }
 
-void Mp3Writer::LameDeleter::operator()(lame_global_struct* gf) const noexcept { lame_close(gf); }
+void Mp3Writer::LameDeleter::operator()(lame_global_struct* gf) const noexcept { api->lame_close(gf); }
 
 Mp3Writer::Mp3Writer(const WriterSpec& spec)
-    : kbps_(resolveBitrate(spec)),
+    : api_(requireLame()),
+      kbps_(resolveBitrate(spec)),
       file_(spec.path),
-      lame_(lame_init()),
+      lame_(api_.lame_init(), LameDeleter{&api_}),
       channels_(spec.channels),
       scratch_(kChunkFrames * spec.channels),
       mp3buf_(kMp3BufBytes) {
+  const LameApi& lame = api_;
   lame_t gf = lame_.get();
   if (gf == nullptr) throw std::bad_alloc();
-  lame_set_errorf(gf, quiet);
-  lame_set_debugf(gf, quiet);
-  lame_set_msgf(gf, quiet);
-  lame_set_in_samplerate(gf, static_cast<int>(spec.sampleRate));
-  lame_set_out_samplerate(gf, static_cast<int>(spec.sampleRate));
-  lame_set_num_channels(gf, static_cast<int>(spec.channels));
-  lame_set_mode(gf, spec.channels == 1 ? MONO : JOINT_STEREO);
-  lame_set_VBR(gf, vbr_off);
-  lame_set_brate(gf, kbps_);
+  lame.lame_set_errorf(gf, quiet);
+  lame.lame_set_debugf(gf, quiet);
+  lame.lame_set_msgf(gf, quiet);
+  lame.lame_set_in_samplerate(gf, static_cast<int>(spec.sampleRate));
+  lame.lame_set_out_samplerate(gf, static_cast<int>(spec.sampleRate));
+  lame.lame_set_num_channels(gf, static_cast<int>(spec.channels));
+  lame.lame_set_mode(gf, spec.channels == 1 ? MONO : JOINT_STEREO);
+  lame.lame_set_VBR(gf, vbr_off);
+  lame.lame_set_brate(gf, kbps_);
   // LAME's own default: near-best quality at a cost the recorder's thread easily affords.
-  lame_set_quality(gf, 3);
+  lame.lame_set_quality(gf, 3);
   // The Info frame for CBR too: it carries the encoder delay and padding for gapless decoding.
-  lame_set_bWriteVbrTag(gf, 1);
+  lame.lame_set_bWriteVbrTag(gf, 1);
   // The ID3v2 tag goes out here, by us, so that we know where the Info frame starts.
-  lame_set_write_id3tag_automatic(gf, 0);
-  const bool tagged = setTags(gf, spec.metadata);
-  if (lame_init_params(gf) < 0)
+  lame.lame_set_write_id3tag_automatic(gf, 0);
+  const bool tagged = setTags(lame, gf, spec.metadata);
+  if (lame.lame_init_params(gf) < 0)
     throw std::invalid_argument("mp3: LAME refused " + std::to_string(spec.sampleRate) + " Hz, " +
                                 std::to_string(spec.channels) + " channels, " +
                                 std::to_string(kbps_) + " kbit/s");
   if (tagged) {
-    std::vector<unsigned char> tag(lame_get_id3v2_tag(gf, nullptr, 0));
-    tagBytes_ = lame_get_id3v2_tag(gf, tag.data(), tag.size());
+    std::vector<unsigned char> tag(lame.lame_get_id3v2_tag(gf, nullptr, 0));
+    tagBytes_ = lame.lame_get_id3v2_tag(gf, tag.data(), tag.size());
     if (tagBytes_ > tag.size()) throw std::runtime_error("mp3: the ID3v2 tag changed size");
     file_.append(tag.data(), tagBytes_);
     bytes_ = tagBytes_;
@@ -213,6 +222,7 @@ void Mp3Writer::append(const unsigned char* data, int bytes) {
 void Mp3Writer::write(const float* interleaved, std::size_t frames) {
   if (finished_) throw std::logic_error("Mp3Writer::write after finish: " + file_.path());
   if (failed_) throw *failed_;
+  const LameApi& lame = api_;
   lame_t gf = lame_.get();
   while (frames > 0) {
     const std::size_t n = std::min(frames, kChunkFrames);
@@ -226,9 +236,9 @@ void Mp3Writer::write(const float* interleaved, std::size_t frames) {
     // The interleaved entry point reads two channels; mono goes through the planar one.
     const int got =
         channels_ == 2
-            ? lame_encode_buffer_interleaved_ieee_float(gf, s, static_cast<int>(n), mp3buf_.data(),
+            ? lame.lame_encode_buffer_interleaved_ieee_float(gf, s, static_cast<int>(n), mp3buf_.data(),
                                                         static_cast<int>(mp3buf_.size()))
-            : lame_encode_buffer_ieee_float(gf, s, nullptr, static_cast<int>(n), mp3buf_.data(),
+            : lame.lame_encode_buffer_ieee_float(gf, s, nullptr, static_cast<int>(n), mp3buf_.data(),
                                             static_cast<int>(mp3buf_.size()));
     append(mp3buf_.data(), got);
     frames_ += n;
@@ -238,11 +248,12 @@ void Mp3Writer::write(const float* interleaved, std::size_t frames) {
 }
 
 void Mp3Writer::writeInfoFrame() {
+  const LameApi& lame = api_;
   lame_t gf = lame_.get();
   // Asked with no room, LAME tells the size (0: no frame encoded yet, nothing to describe).
-  const std::size_t size = lame_get_lametag_frame(gf, nullptr, 0);
+  const std::size_t size = lame.lame_get_lametag_frame(gf, nullptr, 0);
   if (size == 0 || size > mp3buf_.size()) return;
-  if (lame_get_lametag_frame(gf, mp3buf_.data(), size) != size) return;
+  if (lame.lame_get_lametag_frame(gf, mp3buf_.data(), size) != size) return;
   // Over the frame LAME reserved, right after the tag; a single pwrite, in place (no new space).
   file_.writeAt(tagBytes_, mp3buf_.data(), size);
 }
@@ -262,7 +273,7 @@ void Mp3Writer::finish() {
   try {
     if (!failed_) {
       // Ends the stream: pads the last frame and pushes out LAME's look-ahead.
-      const int got = lame_encode_flush(lame_.get(), mp3buf_.data(), static_cast<int>(mp3buf_.size()));
+      const int got = api_.lame_encode_flush(lame_.get(), mp3buf_.data(), static_cast<int>(mp3buf_.size()));
       append(mp3buf_.data(), got);
     }
   } catch (const std::exception&) {

@@ -8,6 +8,9 @@
 // LAME had produced (ffmpeg: 1496 frames short of a checkpoint at 48 kHz). It cannot end the
 // stream: LAME's look-ahead (~1.3 MP3 frames) only comes out with lame_encode_flush(), which pads
 // and ends the stream.
+//
+// LAME itself is loaded at run time (lame_library.hpp): without libmp3lame0 opening a writer
+// throws CodecUnavailable, and nothing else is affected.
 #pragma once
 
 #include <cstddef>
@@ -23,9 +26,12 @@ struct lame_global_struct;
 
 namespace ringmix::consumers {
 
+struct LameApi;
+
 class Mp3Writer : public FileWriter {
  public:
-  // Throws std::invalid_argument for what MP3 cannot carry (before the file is created):
+  // Throws CodecUnavailable when LAME cannot be loaded, std::invalid_argument for what MP3 cannot
+  // carry; both before the file is created:
   // channels other than 1 or 2, a sample rate that is not one of MPEG's nine (8000 to 48000 Hz),
   // a bit rate LAME does not allow at that rate. spec.bitrateKbps 0: 192 kbit/s, or the highest
   // the rate allows below it (MPEG-2: 160, MPEG-2.5: 64).
@@ -53,13 +59,15 @@ class Mp3Writer : public FileWriter {
 
  private:
   struct LameDeleter {
+    const LameApi* api;
     void operator()(lame_global_struct* gf) const noexcept;
   };
 
   void append(const unsigned char* data, int bytes);
   void writeInfoFrame();
 
-  int kbps_;  // first: the checks run before the file is created
+  const LameApi& api_;  // first, with kbps_: the checks run before the file is created
+  int kbps_;
   PosixFile file_;
   std::unique_ptr<lame_global_struct, LameDeleter> lame_;
   std::uint32_t channels_;
