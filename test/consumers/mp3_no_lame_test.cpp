@@ -11,7 +11,6 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "consumers/file_writer.hpp"
@@ -92,7 +91,9 @@ TEST_CASE(kCaseName) {
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
   // The inner run ran this case (and only it): a filter that matched nothing would also exit 0.
-  CHECK(std::regex_search(output.str(), std::regex("test cases: +1 \\| +1 passed \\| 0 failed")));
+  std::string summary = output.str();  // doctest pads its counts: compared without spaces
+  std::erase(summary, ' ');
+  CHECK(summary.find("testcases:1|1passed|0failed") != std::string::npos);
 }
 
 }  // TEST_SUITE
