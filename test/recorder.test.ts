@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Mixer, RecordingError } from '..';
-import { channel, toneDb } from './helpers/audio';
+import { channel, rmsDb, toneDb } from './helpers/audio';
+import { runNode } from './helpers/child';
 import { decode, maxDiff, probeTag, soxInfo } from './helpers/decode';
 
 const rate = 48000;
@@ -84,6 +85,44 @@ describe('recording on the simulated clock', () => {
     expect(maxDiff(decode(file, 2), tapped)).toBeLessThanOrEqual(2 ** -23 + 1e-9);
     expect(probeTag(file, 'title')).toBe('flac test');
     await mixer.close();
+  });
+
+  it('MP3 (320 kbit/s) decodes gapless to the exact length, the tone at its level and pitch', async () => {
+    const mixer = show();
+    const file = path.join(dir, 'show.mp3');
+    const rec = mixer.record({ path: file, format: 'mp3', bitrateKbps: 320, metadata: { title: 'mp3 test', artist: 'ci' } });
+    const tapped = render(mixer, 3);
+    const result = await rec.stop();
+    expect(result.frames).toBe(3 * rate);
+    const decoded = decode(file, 2);
+    expect(decoded.length).toBe(tapped.length); // the Info frame's delay and padding trim it exactly
+    const left = channel(decoded, 2, 0);
+    expect(toneDb(left, rate, 1000)).toBeCloseTo(toneDb(channel(tapped, 2, 0), rate, 1000), 0);
+    expect(toneDb(left, rate, 1000) - toneDb(left, rate, 1100)).toBeGreaterThan(40); // the pitch, not a smear
+    const right = channel(decoded, 2, 1);
+    // White noise loses its top sixth (20-24 kHz) to LAME's low-pass: -0.8 dB of its power.
+    expect(Math.abs(rmsDb(right) - rmsDb(channel(tapped, 2, 1)))).toBeLessThan(1.5);
+    expect(probeTag(file, 'title')).toBe('mp3 test');
+    expect(probeTag(file, 'artist')).toBe('ci');
+    await mixer.close();
+  });
+
+  it('without LAME an MP3 recording throws ERR_CODEC_UNAVAILABLE naming the package; WAV still works', async () => {
+    const script = `
+      const { Mixer } = require(${JSON.stringify(path.resolve(__dirname, '..'))});
+      const m = new Mixer({ clock: 'simulated' });
+      try { m.record({ path: ${JSON.stringify(path.join(dir, 'nolame.mp3'))}, format: 'mp3' }); console.log('no error'); }
+      catch (e) { console.log(JSON.stringify({ code: e.code, name: e.name, message: e.message })); }
+      const r = m.record({ path: ${JSON.stringify(path.join(dir, 'nolame.wav'))} });
+      m.advance(4800);
+      r.stop().then((s) => { console.log(JSON.stringify({ frames: s.frames })); return m.close(); });`;
+    const child = await runNode(script, { RINGMIX_LAME_LIBRARY: path.join(dir, 'no-such-libmp3lame.so') });
+    expect(child.code).toBe(0);
+    const [err, wav] = child.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(err).toMatchObject({ code: 'ERR_CODEC_UNAVAILABLE', name: 'RingmixError' });
+    expect(err.message).toMatch(/libmp3lame0/);
+    expect(fs.existsSync(path.join(dir, 'nolame.mp3'))).toBe(false);
+    expect(wav).toEqual({ frames: 4800 });
   });
 
   it('rendering as fast as the CPU goes loses nothing: advance() waits for the recorder', async () => {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "consumers/flac_writer.hpp"
+#include "consumers/mp3_writer.hpp"
 #include "consumers/wav_writer.hpp"
 
 namespace ringmix::consumers {
@@ -34,7 +35,9 @@ std::unique_ptr<FileWriter> openWriter(const WriterSpec& spec) {
       validate(spec);
       return std::make_unique<FlacWriter>(spec);  // checks the bit depth and tags before the file
     case FileFormat::mp3:
-      throw std::invalid_argument("format: mp3 writer is not built yet");
+      // Mp3Writer checks channels, rate and bit rate against MPEG's tables before the file exists.
+      validate(spec);
+      return std::make_unique<Mp3Writer>(spec);
     case FileFormat::opus:
       throw std::invalid_argument("format: opus writer is not built yet");
   }

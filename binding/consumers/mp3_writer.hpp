@@ -1,0 +1,83 @@
+// MP3 writer: LAME, constant bit rate, an ID3v2 tag at the front and a Xing/LAME "Info" frame.
+//
+// Layout: [ID3v2 tag][Info frame][audio frames...]. LAME reserves the Info frame (a silent frame
+// of the right size) ahead of the audio; finish() flushes the encoder and pwrites the real Info
+// frame over it, which gives players the exact length and the encoder delay and padding to trim
+// (gapless, sample-exact decoding). checkpoint() pwrites the Info frame as of that moment too, so
+// that a process killed afterwards leaves a file that decodes, delay trimmed, up to the frames
+// LAME had produced (ffmpeg: 1496 frames short of a checkpoint at 48 kHz). It cannot end the
+// stream: LAME's look-ahead (~1.3 MP3 frames) only comes out with lame_encode_flush(), which pads
+// and ends the stream.
+//
+// LAME itself is loaded at run time (lame_library.hpp): without libmp3lame0 opening a writer
+// throws CodecUnavailable, and nothing else is affected.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "consumers/file_writer.hpp"
+#include "consumers/posix_file.hpp"
+
+struct lame_global_struct;
+
+namespace ringmix::consumers {
+
+struct LameApi;
+
+class Mp3Writer : public FileWriter {
+ public:
+  // Throws CodecUnavailable when LAME cannot be loaded, std::invalid_argument for what MP3 cannot
+  // carry; both before the file is created:
+  // channels other than 1 or 2, a sample rate that is not one of MPEG's nine (8000 to 48000 Hz),
+  // a bit rate LAME does not allow at that rate. spec.bitrateKbps 0: 192 kbit/s, or the highest
+  // the rate allows below it (MPEG-2: 160, MPEG-2.5: 64).
+  explicit Mp3Writer(const WriterSpec& spec);
+  // Finishes the file if finish() was not called (errors swallowed: a destructor cannot report).
+  ~Mp3Writer() override;
+
+  // Throws WriteError; the file is then cut back to the end of the previous write, the stream is
+  // broken (bytes LAME produced are lost) and every later write() throws the same error.
+  // finish() then only completes the Info frame, which needs no new space.
+  void write(const float* interleaved, std::size_t frames) override;
+  void checkpoint() override;
+  void finish() override;
+  std::uint64_t framesWritten() const noexcept override { return frames_; }
+  std::uint64_t bytesWritten() const noexcept override { return bytes_; }
+
+  // The bit rate in use (after the default was applied), and the size of the ID3v2 tag.
+  int bitrateKbps() const noexcept { return kbps_; }
+  std::size_t tagBytes() const noexcept { return tagBytes_; }
+
+  // The bit rates (kbit/s) LAME takes at a sample rate; empty when MPEG has no such rate.
+  static std::vector<int> allowedBitrates(std::uint32_t sampleRate);
+  // spec.bitrateKbps checked against the rate (0: the default); throws std::invalid_argument.
+  static int resolveBitrate(const WriterSpec& spec);
+
+ private:
+  struct LameDeleter {
+    const LameApi* api;
+    void operator()(lame_global_struct* gf) const noexcept;
+  };
+
+  void append(const unsigned char* data, int bytes);
+  void writeInfoFrame();
+
+  const LameApi& api_;  // first, with kbps_: the checks run before the file is created
+  int kbps_;
+  PosixFile file_;
+  std::unique_ptr<lame_global_struct, LameDeleter> lame_;
+  std::uint32_t channels_;
+  std::vector<float> scratch_;         // one chunk of sanitized input
+  std::vector<unsigned char> mp3buf_;  // LAME's output for one chunk (its worst case)
+  std::size_t tagBytes_ = 0;           // the Info frame starts here
+  std::uint64_t frames_ = 0;
+  std::uint64_t bytes_ = 0;
+  std::optional<WriteError> failed_;  // the write error that broke the stream
+  bool finished_ = false;
+};
+
+}  // namespace ringmix::consumers
