@@ -1,24 +1,31 @@
 #!/usr/bin/env node
-// npm run demo [-- --seconds N]
+// npm run demo [-- --seconds N] [--record FILE] [--stream URL]
 //
 // A mixer on its own real-time clock (no sound card needed) with three virtual devices: a 440 Hz
 // tone, white noise riding a slow fader, and a click track. Their meters and the master's are
 // redrawn in place from the engine's metrics while a tap reads the mix.
+//   --record FILE  records the mix (the format from the extension: .wav .flac .mp3 .opus)
+//   --stream URL   streams it to an Icecast mount, http://source:PASSWORD@host:port/mount.mp3
+//                  (.ogg or .opus in the mount: Ogg/Opus; the password is never printed)
 'use strict';
+const path = require('node:path');
 const { Mixer, buildInfo } = require('..');
 
-function parseSeconds(argv) {
-  const i = argv.indexOf('--seconds');
-  if (i === -1) return 10;
-  const v = Number(argv[i + 1]);
-  if (!Number.isFinite(v) || v <= 0) {
-    console.error('demo: --seconds takes a positive number');
+function option(argv, name, parse) {
+  const i = argv.indexOf(name);
+  if (i === -1) return undefined;
+  const v = parse(argv[i + 1]);
+  if (v === undefined) {
+    console.error(`demo: ${name} needs a value`);
     process.exit(2);
   }
   return v;
 }
 
-const seconds = parseSeconds(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const seconds = option(argv, '--seconds', (v) => (Number(v) > 0 ? Number(v) : undefined)) ?? 10;
+const recordPath = option(argv, '--record', (v) => v || undefined);
+const streamUrl = option(argv, '--stream', (v) => v || undefined);
 const info = buildInfo();
 console.log(`ringmix ${info.version} (addon built by ${info.compiler})`);
 
@@ -28,6 +35,23 @@ const noise = mixer.addInput({ name: 'noise', source: { generator: 'noise', leve
 mixer.addInput({ name: 'clicks', source: { generator: 'impulses', levelDb: -6, intervalMs: 500, clockPpm: -25 } });
 const tap = mixer.tap();
 mixer.start();
+
+let recorder;
+if (recordPath) {
+  const ext = path.extname(recordPath).slice(1).toLowerCase();
+  const format = ['flac', 'mp3', 'opus'].includes(ext) ? ext : 'wav';
+  recorder = mixer.record({ path: recordPath, format, metadata: { title: 'ringmix demo' } });
+  recorder.on('error', (e) => console.error(`demo: recording failed: ${e.message}`));
+}
+let broadcast;
+if (streamUrl) {
+  const format = /\.(ogg|opus)$/i.test(new URL(streamUrl).pathname) ? 'opus' : 'mp3';
+  broadcast = mixer.stream({ url: streamUrl, format, name: 'ringmix demo' });
+  broadcast.on('connected', (e) => console.error(`demo: streaming to ${e.url} (${format})`));
+  broadcast.on('disconnected', (e) => console.error(`demo: stream ${e.reason}, retrying in ${e.retryInMs} ms`));
+  broadcast.on('error', (e) => console.error(`demo: stream failed: ${e.message}`));
+  void broadcast.setMetadata({ title: 'ringmix demo' });
+}
 
 const tty = process.stdout.isTTY;
 const width = 36;
@@ -67,8 +91,16 @@ mixer.on('metrics', (m) => {
 
 async function stop() {
   const m = mixer.metrics();
+  const recorded = recorder ? await recorder.stop() : undefined;
+  const streamed = broadcast ? broadcast.stats() : undefined;
+  if (broadcast) await broadcast.stop();
   await mixer.close();
   console.log(`\nmixed ${m.frames} frames in ${m.cycles} cycles, ${m.xruns} xruns; tap read ${frames} frames`);
+  if (recorded) console.log(`recorded ${recorded.frames} frames to ${recorded.files.join(', ')} (${recorded.dropouts} dropouts)`);
+  if (streamed) {
+    const lag = streamed.encoderLagMs === null ? '-' : `${streamed.encoderLagMs.toFixed(0)} ms`;
+    console.log(`streamed ${streamed.bytesSent} bytes to ${broadcast.url}, ${streamed.reconnects} reconnects, encoder lag ${lag}`);
+  }
   process.exit(0);
 }
 setTimeout(stop, seconds * 1000);

@@ -13,10 +13,13 @@ import { assembleMetrics } from './metrics';
 import { checkMixerOptions, nativeMixerOptions } from './mixer-options';
 import { native, nativeRecord, type NativeInputSpec, type NativeMixer } from './native';
 import { Output } from './output';
+import { Broadcast } from './broadcast';
+import { checkRecordOptions, checkStreamEncoderOptions, STREAM_OPTION_KEYS } from './consumer-options';
+import { IcecastSource } from './icecast/source-client';
 import { Recorder, RecordingError } from './recorder';
 import { resolveSource } from './sources';
 import { Tap, type TapHost } from './tap';
-import type { InputOptions, Metrics, MixerEvents, MixerOptions, OutputOptions, RecordOptions, TapOptions } from './types';
+import type { InputOptions, Metrics, MixerEvents, MixerOptions, OutputOptions, RecordOptions, StreamOptions, TapOptions } from './types';
 import { checkBoolean, checkNumber, checkObject, checkOneOf, checkString } from './validate';
 
 const INPUT_KEYS = ['name', 'source', 'gainDb', 'pan', 'muted', 'solo', 'compensateDrift', 'targetLatencyMs'] as const;
@@ -46,6 +49,7 @@ export class Mixer extends EventEmitter<MixerEvents> {
   #taps = new Map<number, Tap>();
   #outputs = new Map<number, Output>();
   #recorders = new Map<number, Recorder>();
+  #broadcasts = new Map<number, Broadcast>();
   /** Device name of each device input (by input id), for events. */
   #deviceNames = new Map<number, string>();
   #timer: NodeJS.Timeout;
@@ -195,23 +199,9 @@ export class Mixer extends EventEmitter<MixerEvents> {
    */
   record(options: RecordOptions): Recorder {
     const engine = this.#engineOrThrow();
-    const o = checkObject(options, 'recording options', ['path', 'format', 'bitDepth', 'bitrateKbps', 'splitSeconds', 'metadata']);
-    const path = checkString(o.path, 'path');
-    if (path.length === 0) throw typeError('path must not be empty');
-    const format = o.format === undefined ? 'wav' : checkOneOf(o.format, 'format', ['wav', 'flac', 'mp3', 'opus'] as const);
-    const bitDepth = o.bitDepth === undefined ? 24 : checkOneOf(o.bitDepth, 'bitDepth', [16, 24, 32] as const);
-    const bitrateKbps =
-      o.bitrateKbps === undefined ? undefined : checkNumber(o.bitrateKbps, 'bitrateKbps', 8, 640, { integer: true });
-    const splitSeconds =
-      o.splitSeconds === undefined ? undefined : checkNumber(o.splitSeconds, 'splitSeconds', 0.001, 1e7);
-    let metadata: Record<string, string> | undefined;
-    if (o.metadata !== undefined) {
-      const m = checkObject(o.metadata, 'metadata', ['title', 'artist', 'comment', 'date', 'genre', 'software']);
-      metadata = {};
-      for (const [k, v] of Object.entries(m)) if (v !== undefined) metadata[k] = checkString(v, `metadata.${k}`);
-    }
-    if (bitDepth === 32 && format !== 'wav') throw new RangeError(`bitDepth 32 (float) is for 'wav'; ${format} takes 16 or 24`);
-    const spec = nativeRecord({ path, format, bitDepth, bitrateKbps, splitSeconds, metadata });
+    const spec = checkRecordOptions(options);
+    const path = spec.path;
+    const format = spec.format;
     let id: number;
     try {
       id = callNative(() => engine.record(spec));
@@ -230,6 +220,41 @@ export class Mixer extends EventEmitter<MixerEvents> {
     );
     this.#recorders.set(id, recorder);
     return recorder;
+  }
+
+  /**
+   * Streams the mix live to an Icecast server (see {@link Broadcast}): encoded on a thread of its
+   * own from the next frame produced, sent as the audio makes it, reconnecting with backoff after
+   * the server drops or restarts. Throws `TypeError`/`RangeError` for bad options, `ERR_STREAM_URL`
+   * for a URL it cannot stream to and `ERR_CODEC_UNAVAILABLE` when the encoder library is missing;
+   * everything after that (connecting, a wrong password) arrives as events.
+   */
+  stream(options: StreamOptions): Broadcast {
+    const engine = this.#engineOrThrow();
+    const spec = checkStreamEncoderOptions(options);
+    const info = callNative(() => engine.stream(spec));
+    let source: IcecastSource;
+    try {
+      const o = options as unknown as Record<string, unknown>;
+      source = new IcecastSource({
+        ...Object.fromEntries(STREAM_OPTION_KEYS.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])),
+        url: o.url as string,
+        format: spec.format,
+        bitrateKbps: info.bitrateKbps,
+        sampleRate: this.sampleRate,
+        channels: this.channels,
+      });
+    } catch (err) {
+      callNative(() => engine.stopStream(info.id));
+      throw err;
+    }
+    const broadcast = new Broadcast(
+      { engine: () => this.#engine, sampleRate: this.sampleRate, broadcastStopped: (b) => this.#broadcasts.delete(b.id) },
+      info,
+      source,
+    );
+    this.#broadcasts.set(info.id, broadcast);
+    return broadcast;
   }
 
   /** Starts the clock (virtual or device) and every device stream. Idempotent. */
@@ -276,10 +301,11 @@ export class Mixer extends EventEmitter<MixerEvents> {
     for (const tap of [...this.#taps.values()]) tap.close();
     this.#outputs.clear();
     this.#recorders.clear(); // the addon stops them, writing what they have, before the engine closes
+    const streams = [...this.#broadcasts.values()].map((b) => b.detach()); // the addon stops their encoders
     this.#engine = null;
     this.#running = false;
     this.#inputs.clear();
-    this.#closing = callNativeAsync(() => engine.close());
+    this.#closing = Promise.all([callNativeAsync(() => engine.close()), ...streams]).then(() => undefined);
     return this.#closing;
   }
 

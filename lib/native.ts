@@ -189,6 +189,35 @@ export interface NativeRecorderEvent {
   path: string;
 }
 
+/** Options of a stream's encoder, as the addon takes them. */
+export interface NativeStreamOptions {
+  format: 'mp3' | 'opus';
+  bitrateKbps?: number | undefined;
+  metadata?: Record<string, string> | undefined;
+}
+
+export interface NativeStreamInfo {
+  id: number;
+  bitrateKbps: number;
+  contentType: string;
+  inBandMetadata: boolean;
+}
+
+export interface NativeStreamTaken {
+  bytes: Buffer;
+  lagFrames: number | null;
+  error: string | null;
+}
+
+export interface NativeStreamStats {
+  framesEncoded: number;
+  bytesEncoded: number;
+  dropouts: number;
+  lostFrames: number;
+  droppedBytes: number;
+  encodeSeconds: number;
+}
+
 /** A reader of the mixer's broadcast ring. */
 export interface NativeTap {
   read(maxFrames: number): Float32Array;
@@ -224,6 +253,13 @@ export interface NativeMixer {
   recorderStatus(id: number): NativeRecorderStatus;
   recorderEvents(id: number): NativeRecorderEvent[];
   stopRecorder(id: number): Promise<RecordResult>;
+  stream(options: NativeStreamOptions): NativeStreamInfo;
+  streamTake(id: number): NativeStreamTaken;
+  streamStats(id: number): NativeStreamStats;
+  /** Opus: starts a new chained stream with these tags (true); MP3: false. */
+  streamSetMetadata(id: number, tags: Record<string, string>): boolean;
+  /** Flushes the encoder and ends its thread; returns the stream's last bytes. */
+  stopStream(id: number): Buffer;
   deviceStatus(): NativeDeviceStatus[];
   pollDeviceFailures(): NativeDeviceFailure[];
   /** Stops accepting calls at once; stops threads and streams and frees memory on a worker thread. */

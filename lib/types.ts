@@ -307,6 +307,86 @@ export interface RecorderEvents {
   error: [RingmixError];
 }
 
+/** A live stream's format: MP3 (`audio/mpeg`) or Ogg/Opus (`audio/ogg`). */
+export type StreamFormat = 'mp3' | 'opus';
+
+/** Options of {@link Mixer.stream}. */
+export interface StreamOptions {
+  /**
+   * The Icecast mount to stream to: `http://[user:password@]host:port/mount`. Credentials in the
+   * URL are used to log in and never shown: `broadcast.url` and every message carry
+   * `http://host:port/mount` only.
+   */
+  url: string;
+  /** Default 'mp3'. */
+  format?: StreamFormat;
+  /** The encoder's bit rate. MP3 default 192 (at 32 kHz and up); Opus default 128 (stereo), 64 (mono). */
+  bitrateKbps?: number;
+  /** `ice-name`, `ice-description`, `ice-genre`: what the server and its directory show. */
+  name?: string;
+  description?: string;
+  genre?: string;
+  /** `ice-public`: list the stream in public directories. Default false. */
+  public?: boolean;
+  /** Source user; wins over the URL's. Default 'source'. */
+  user?: string;
+  /** Source password; wins over the URL's. */
+  password?: string;
+}
+
+/** What {@link Broadcast.stats} returns. */
+export interface BroadcastStats {
+  status: 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'stopped' | 'failed';
+  connected: boolean;
+  /** Bytes handed to the server's connection. */
+  bytesSent: number;
+  /** Connections made after the first. */
+  reconnects: number;
+  /** Connection attempts made. */
+  attempts: number;
+  /**
+   * How far the newest audio sent lags the mix, in ms: the encoder's look-ahead plus the read and
+   * send delays (null before anything was encoded); and the most it has been.
+   */
+  encoderLagMs: number | null;
+  maxEncoderLagMs: number;
+  /** Times the encoder fell behind the mix, and the frames it lost (sent as silence of the exact length). */
+  dropouts: number;
+  lostFrames: number;
+  /** The mix's frames encoded, and the bytes the encoder produced. */
+  framesEncoded: number;
+  bytesEncoded: number;
+  /** Bytes discarded while no connection was up (live audio is not kept for later). */
+  discardedBytes: number;
+  /** Bytes dropped because the connection (or this process) fell seconds behind. */
+  droppedBytes: number;
+  /** CPU time the encoder thread spent encoding, in seconds (its cost). */
+  encodeCpuSeconds: number;
+}
+
+/** Events of a {@link Broadcast}. */
+export interface BroadcastEvents {
+  /** The server took the stream (after a drop too: `reconnects` counts them). */
+  connected: [{ url: string; protocol: 'PUT' | 'SOURCE'; reconnects: number }];
+  /** An attempt failed or the connection was lost; `retryInMs` says when the next attempt starts. */
+  disconnected: [
+    {
+      reason: 'unreachable' | 'closed' | 'timeout' | 'mount-in-use' | 'rejected';
+      message: string;
+      statusCode?: number;
+      wasConnected: boolean;
+      retryInMs: number;
+    },
+  ];
+  /** The encoder fell behind the mix: `lostFrames` were sent as silence. */
+  dropout: [{ lostFrames: number }];
+  /**
+   * The stream ended for good: `ERR_STREAM_AUTH` (the server refused the login: no retry) or
+   * `ERR_STREAM` (the encoder failed). With no listener, reported by `process.emitWarning`.
+   */
+  error: [RingmixError];
+}
+
 /** Events of a {@link Mixer}. */
 export interface MixerEvents {
   /** A metrics snapshot, every `metricsIntervalMs` while anyone listens. */

@@ -2,18 +2,14 @@
  * The README's example runs as written (against the built package, as `require('ringmix')`).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { runNode } from './helpers/child';
-
-const root = path.join(__dirname, '..');
+import { soxInfo } from './helpers/decode';
+import { readmeExample } from './helpers/readme';
 
 it('the README example runs and prints the mix it read', async () => {
-  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  const match = /## Example\s+```js\n([\s\S]*?)```/.exec(readme);
-  expect(match).not.toBeNull();
-  // Resolve 'ringmix' to this checkout, as an installed package would resolve.
-  const code = match![1]!.replace("require('ringmix')", `require(${JSON.stringify(root)})`);
-  const { code: exit, out, err } = await runNode(code);
+  const { code: exit, out, err } = await runNode(readmeExample('Example'));
   expect(err).toBe('');
   expect(exit).toBe(0);
   expect(out).toMatch(/master peak -?\d+\.\d \/ -?\d+\.\d dBFS, \d+ frames/);
@@ -21,4 +17,17 @@ it('the README example runs and prints the mix it read', async () => {
   expect(read).not.toBeNull();
   expect(Number(read![1])).toBeGreaterThan(0);
   expect(Number(read![2])).toBe(0);
+});
+
+it('the README recording example renders a minute into a FLAC file that decodes to it', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringmix-readme-'));
+  try {
+    const { code: exit, out, err } = await runNode(readmeExample('Recording', dir));
+    expect(err).toBe('');
+    expect(exit).toBe(0);
+    expect(out).toContain('recorded 2880000 frames to show.flac');
+    expect(soxInfo(path.join(dir, 'show.flac'))).toMatchObject({ rate: 48000, samples: 2880000 });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

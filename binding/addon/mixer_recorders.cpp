@@ -5,19 +5,12 @@
 #include <string>
 
 #include "args.hpp"
+#include "consumer_args.hpp"
 #include "mixer_wrap.hpp"
 
 namespace ringmix::addon {
 
 namespace {
-
-consumers::FileFormat formatArg(Napi::Env env, const std::string& f) {
-  if (f == "wav") return consumers::FileFormat::wav;
-  if (f == "flac") return consumers::FileFormat::flac;
-  if (f == "mp3") return consumers::FileFormat::mp3;
-  if (f == "opus") return consumers::FileFormat::opus;
-  throw rangeError(env, "format must be 'wav', 'flac', 'mp3' or 'opus'");
-}
 
 Napi::Value resultToJs(Napi::Env env, const consumers::RecorderResult& r) {
   Napi::Object o = Napi::Object::New(env);
@@ -73,18 +66,7 @@ Napi::Value MixerWrap::Record(const Napi::CallbackInfo& info) {
   ro.file.bitDepth = static_cast<int>(numberOpt(o, "bitDepth", 24, {16, 32, true}));
   ro.file.bitrateKbps = static_cast<int>(numberOpt(o, "bitrateKbps", 0, {0, 640, true}));
   ro.splitSeconds = numberOpt(o, "splitSeconds", 0, {0, 1e7});
-  const Napi::Value meta = ownProp(o, "metadata");
-  if (!meta.IsUndefined()) {
-    if (!meta.IsObject() || meta.IsArray()) throw typeError(env, "metadata must be an object of strings");
-    const Napi::Object m = meta.As<Napi::Object>();
-    const Napi::Array keys = m.GetPropertyNames();
-    for (std::uint32_t i = 0; i < keys.Length(); ++i) {
-      const std::string key = keys.Get(i).ToString().Utf8Value();
-      const Napi::Value v = ownProp(m, key.c_str());
-      if (!v.IsString()) throw typeError(env, "metadata." + key + " must be a string");
-      ro.file.metadata[key] = v.As<Napi::String>().Utf8Value();
-    }
-  }
+  ro.file.metadata = metadataOpt(env, o, "metadata");
   ro.file.sampleRate = e.config().sampleRate;
   ro.file.channels = e.config().channels;
   ro.lossless = e.mode() == engine::ClockMode::Simulated;

@@ -27,6 +27,11 @@ Napi::Function MixerWrap::Define(Napi::Env env) {
                       InstanceMethod<&MixerWrap::guard<&MixerWrap::RecorderStatus>>("recorderStatus"),
                       InstanceMethod<&MixerWrap::guard<&MixerWrap::RecorderEvents>>("recorderEvents"),
                       InstanceMethod<&MixerWrap::guard<&MixerWrap::StopRecorder>>("stopRecorder"),
+                      InstanceMethod<&MixerWrap::guard<&MixerWrap::Stream>>("stream"),
+                      InstanceMethod<&MixerWrap::guard<&MixerWrap::StreamTake>>("streamTake"),
+                      InstanceMethod<&MixerWrap::guard<&MixerWrap::StreamStats>>("streamStats"),
+                      InstanceMethod<&MixerWrap::guard<&MixerWrap::StreamSetMetadata>>("streamSetMetadata"),
+                      InstanceMethod<&MixerWrap::guard<&MixerWrap::StopStream>>("stopStream"),
                       InstanceMethod<&MixerWrap::guard<&MixerWrap::DeviceStatus>>("deviceStatus"),
                       InstanceMethod<&MixerWrap::guard<&MixerWrap::PollDeviceFailures>>("pollDeviceFailures"),
                       InstanceMethod<&MixerWrap::guard<&MixerWrap::Close>>("close")});
@@ -81,6 +86,7 @@ void MixerWrap::onEnvCleanup(void* self) {
   auto* m = static_cast<MixerWrap*>(self);
   m->cleanupHookRegistered_ = false;
   m->stopRecorders();
+  m->stopStreamers();
   if (m->engine_) m->engine_->close();
   if (m->closing_) m->closing_->close();
 }
@@ -100,6 +106,7 @@ void MixerWrap::closeFinished() {
 // Collected without close() (or with a close still running): finish here, blocking.
 MixerWrap::~MixerWrap() {
   stopRecorders();
+  stopStreamers();
   if (engine_) engine_->close();
   if (closing_) closing_->close();
   engine_.reset();
@@ -149,6 +156,7 @@ Napi::Value MixerWrap::Close(const Napi::CallbackInfo& info) {
     return d.Promise();
   }
   stopRecorders();  // what they have is written and their files completed (the disk: milliseconds)
+  stopStreamers();
   if (engine_) closing_ = std::move(engine_);
   return CloseWorker::Start(env, this, closing_);
 }

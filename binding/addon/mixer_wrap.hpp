@@ -4,7 +4,8 @@
 // C++ exception into a coded JS error.
 //
 // The files: mixer_wrap.cpp (construction, lifecycle, closing), mixer_inputs.cpp (inputs and
-// their controls), mixer_consumers.cpp (taps and outputs), mixer_recorders.cpp (recorders), mixer_status.cpp (metrics, events and
+// their controls), mixer_consumers.cpp (taps and outputs), mixer_recorders.cpp (recorders),
+// mixer_streams.cpp (encoders for network streams), mixer_status.cpp (metrics, events and
 // device status marshalling).
 #pragma once
 
@@ -14,6 +15,7 @@
 #include <memory>
 
 #include "consumers/recorder.hpp"
+#include "consumers/streamer.hpp"
 #include "engine/control/engine.hpp"
 #include "errors.hpp"
 
@@ -55,6 +57,13 @@ class MixerWrap : public Napi::ObjectWrap<MixerWrap> {
   Napi::Value StopRecorder(const Napi::CallbackInfo& info);
   consumers::Recorder& recorder(Napi::Env env, std::uint32_t id);  // ERR_NO_SUCH_RECORDER
   void stopRecorders();
+  Napi::Value Stream(const Napi::CallbackInfo& info);
+  Napi::Value StreamTake(const Napi::CallbackInfo& info);
+  Napi::Value StreamStats(const Napi::CallbackInfo& info);
+  Napi::Value StreamSetMetadata(const Napi::CallbackInfo& info);
+  Napi::Value StopStream(const Napi::CallbackInfo& info);
+  consumers::Streamer& streamer(Napi::Env env, std::uint32_t id);  // ERR_NO_SUCH_STREAM
+  void stopStreamers();
   Napi::Value DeviceStatus(const Napi::CallbackInfo& info);
   Napi::Value PollDeviceFailures(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
@@ -69,6 +78,7 @@ class MixerWrap : public Napi::ObjectWrap<MixerWrap> {
   std::shared_ptr<engine::Engine> engine_;   // null once closed (or closing)
   // Recorders read the engine's ring: they are stopped before the engine closes.
   std::map<std::uint32_t, std::shared_ptr<consumers::Recorder>> recorders_;
+  std::map<std::uint32_t, std::shared_ptr<consumers::Streamer>> streamers_;  // likewise
   std::shared_ptr<engine::Engine> closing_;  // while close() runs on a worker thread
   napi_env env_ = nullptr;
   std::int64_t externalBytes_ = 0;

@@ -9,8 +9,8 @@
 // stream: LAME's look-ahead (~1.3 MP3 frames) only comes out with lame_encode_flush(), which pads
 // and ends the stream.
 //
-// LAME itself is loaded at run time (lame_library.hpp): without libmp3lame0 opening a writer
-// throws CodecUnavailable, and nothing else is affected.
+// LAME itself is loaded at run time (lame_library.hpp, set up in mp3_encoder.hpp): without
+// libmp3lame0 opening a writer throws CodecUnavailable, and nothing else is affected.
 #pragma once
 
 #include <cstddef>
@@ -20,21 +20,15 @@
 #include <vector>
 
 #include "consumers/file_writer.hpp"
+#include "consumers/mp3_encoder.hpp"
 #include "consumers/posix_file.hpp"
 
-struct lame_global_struct;
-
 namespace ringmix::consumers {
-
-struct LameApi;
 
 class Mp3Writer : public FileWriter {
  public:
   // Throws CodecUnavailable when LAME cannot be loaded, std::invalid_argument for what MP3 cannot
-  // carry; both before the file is created:
-  // channels other than 1 or 2, a sample rate that is not one of MPEG's nine (8000 to 48000 Hz),
-  // a bit rate LAME does not allow at that rate. spec.bitrateKbps 0: 192 kbit/s, or the highest
-  // the rate allows below it (MPEG-2: 160, MPEG-2.5: 64).
+  // carry (Mp3Encoder's checks); both before the file is created.
   explicit Mp3Writer(const WriterSpec& spec);
   // Finishes the file if finish() was not called (errors swallowed: a destructor cannot report).
   ~Mp3Writer() override;
@@ -45,36 +39,26 @@ class Mp3Writer : public FileWriter {
   void write(const float* interleaved, std::size_t frames) override;
   void checkpoint() override;
   void finish() override;
-  std::uint64_t framesWritten() const noexcept override { return frames_; }
+  std::uint64_t framesWritten() const noexcept override { return encoder_.framesIn(); }
   std::uint64_t bytesWritten() const noexcept override { return bytes_; }
 
   // The bit rate in use (after the default was applied), and the size of the ID3v2 tag.
-  int bitrateKbps() const noexcept { return kbps_; }
+  int bitrateKbps() const noexcept { return encoder_.bitrateKbps(); }
   std::size_t tagBytes() const noexcept { return tagBytes_; }
 
-  // The bit rates (kbit/s) LAME takes at a sample rate; empty when MPEG has no such rate.
-  static std::vector<int> allowedBitrates(std::uint32_t sampleRate);
-  // spec.bitrateKbps checked against the rate (0: the default); throws std::invalid_argument.
-  static int resolveBitrate(const WriterSpec& spec);
+  static std::vector<int> allowedBitrates(std::uint32_t sampleRate) { return Mp3Encoder::allowedBitrates(sampleRate); }
+  static int resolveBitrate(const WriterSpec& spec) {
+    return Mp3Encoder::resolveBitrate(spec.sampleRate, spec.channels, spec.bitrateKbps);
+  }
 
  private:
-  struct LameDeleter {
-    const LameApi* api;
-    void operator()(lame_global_struct* gf) const noexcept;
-  };
-
-  void append(const unsigned char* data, int bytes);
+  void append(const unsigned char* data, std::size_t bytes);
   void writeInfoFrame();
 
-  const LameApi& api_;  // first, with kbps_: the checks run before the file is created
-  int kbps_;
+  Mp3Encoder encoder_;  // first: its checks run before the file is created
   PosixFile file_;
-  std::unique_ptr<lame_global_struct, LameDeleter> lame_;
-  std::uint32_t channels_;
-  std::vector<float> scratch_;         // one chunk of sanitized input
-  std::vector<unsigned char> mp3buf_;  // LAME's output for one chunk (its worst case)
-  std::size_t tagBytes_ = 0;           // the Info frame starts here
-  std::uint64_t frames_ = 0;
+  Mp3Encoder::Sink sink_;
+  std::size_t tagBytes_ = 0;  // the Info frame starts here
   std::uint64_t bytes_ = 0;
   std::optional<WriteError> failed_;  // the write error that broke the stream
   bool finished_ = false;

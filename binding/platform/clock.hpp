@@ -10,6 +10,8 @@ namespace ringmix::platform {
 
 // CLOCK_MONOTONIC in nanoseconds.
 std::int64_t nowNs() noexcept;
+// CPU time of the calling thread in nanoseconds (what a consumer's work costs).
+std::int64_t threadCpuNs() noexcept;
 // Sleeps until nowNs() >= deadlineNs (returns at once when it has passed).
 void sleepUntilNs(std::int64_t deadlineNs) noexcept;
 

@@ -27,6 +27,12 @@ std::int64_t nowNs() noexcept {
   return static_cast<std::int64_t>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
 }
 
+std::int64_t threadCpuNs() noexcept {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
+}
+
 void sleepUntilNs(std::int64_t deadlineNs) noexcept {
   const timespec ts = toTimespec(deadlineNs);
   while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
