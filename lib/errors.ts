@@ -15,6 +15,9 @@ export type RingmixErrorCode =
   | 'ERR_OUT_OF_MEMORY'
   | 'ERR_QUEUE_FULL'
   | 'ERR_RECORDING'
+  | 'ERR_STREAM'
+  | 'ERR_STREAM_AUTH'
+  | 'ERR_STREAM_URL'
   | 'ERR_SYSTEM'
   | 'ERR_TOO_MANY_INPUTS'
   | 'ERR_WRONG_CLOCK';

@@ -15,9 +15,9 @@ BUILD_PKGS=(cmake g++ make ninja-build pkg-config libreaderwriterqueue-dev porta
             libmp3lame-dev libmp3lame0)
 # Needed to run the test suite: doctest for ctest, clang for the sanitizer builds, real audio
 # servers for the device tests (JACK's dummy driver, PulseAudio with a null sink, reached through
-# PortAudio's JACK and ALSA host APIs), and real decoders (sox, ffmpeg) that read back the files
-# the recorder's writers produce.
-TEST_PKGS=(doctest-dev clang-19 libclang-rt-19-dev jackd2 pulseaudio pulseaudio-utils libasound2-plugins sox ffmpeg)
+# PortAudio's JACK and ALSA host APIs), real decoders (sox, ffmpeg) that read back the files
+# the recorder's writers produce, and a real Icecast server for the streaming client's tests.
+TEST_PKGS=(doctest-dev clang-19 libclang-rt-19-dev jackd2 pulseaudio pulseaudio-utils libasound2-plugins sox ffmpeg icecast2)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -42,6 +42,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   # jackd2 asks whether to enable real-time scheduling for the audio group: answer no up front
   # (the tests run JACK with --no-realtime).
   echo "jackd2 jackd/tweak_rt_limits boolean false" | $SUDO debconf-set-selections 2>/dev/null || true
+  # icecast2 asks whether to configure the system-wide server: no (the tests start private ones).
+  echo "icecast2 icecast2/icecast-setup boolean false" | $SUDO debconf-set-selections 2>/dev/null || true
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
