@@ -40,6 +40,8 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   readonly #source: IcecastSource;
   readonly #timer: NodeJS.Timeout;
   #stopping: Promise<void> | null = null;
+  #encoderStopped = false;
+  #failed = false;
   /** Ogg: after a (re)connection, bytes are held back until a new chained stream begins. */
   #awaitingBos = false;
   #tags: Record<string, string> = {};
@@ -74,9 +76,12 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     source.start();
   }
 
-  /** Where the connection stands: 'connecting', 'connected', 'reconnecting', 'stopped', 'failed'. */
+  /**
+   * Where the stream stands: 'connecting', 'connected', 'reconnecting', 'stopped', or 'failed'
+   * (the server refused the login, or the encoder failed: see the `'error'` event).
+   */
   get status(): IcecastStatus {
-    return this.#source.status;
+    return this.#failed ? 'failed' : this.#source.status;
   }
 
   /**
@@ -116,15 +121,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   /** Ends the stream: the encoder's last bytes are sent and the connection closed. Idempotent. */
   stop(): Promise<void> {
     if (this.#stopping) return this.#stopping;
-    clearInterval(this.#timer);
-    const engine = this.#host.engine();
-    if (engine !== null) {
-      this.#pump();
-      this.#refresh();
-      const tail = callNative(() => engine.stopStream(this.id));
-      if (tail.byteLength > 0 && !this.#awaitingBos) this.#source.write(tail);
-    }
-    this.#host.broadcastStopped(this);
+    this.#stopEncoder(true);
     this.#stopping = this.#source.stop();
     return this.#stopping;
   }
@@ -144,21 +141,38 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   /** The mixer closes: the addon stops the encoder with the engine; end the connection. @internal */
   detach(): Promise<void> {
     if (this.#stopping) return this.#stopping;
+    this.#encoderStopped = true;
     clearInterval(this.#timer);
     this.#host.broadcastStopped(this);
     this.#stopping = this.#source.stop();
     return this.#stopping;
   }
 
+  /** Ends the encoder's thread; `sendTail`: its last bytes (the flushed look-ahead) go out first. */
+  #stopEncoder(sendTail: boolean): void {
+    if (this.#encoderStopped) return;
+    clearInterval(this.#timer);
+    const engine = this.#host.engine();
+    if (engine !== null) {
+      if (sendTail) this.#pump();
+      this.#refresh();
+      this.#encoderStopped = true;
+      const tail = callNative(() => engine.stopStream(this.id));
+      if (sendTail && tail.byteLength > 0 && !this.#awaitingBos) this.#source.write(tail);
+    }
+    this.#encoderStopped = true;
+    this.#host.broadcastStopped(this);
+  }
+
   #restartChain(): void {
     const engine = this.#host.engine();
-    if (engine === null || this.#stopping) return;
+    if (engine === null || this.#encoderStopped) return;
     this.#awaitingBos = callNative(() => engine.streamSetMetadata(this.id, this.#tags));
   }
 
   #pump(): void {
     const engine = this.#host.engine();
-    if (engine === null || this.#stopping) return;
+    if (engine === null || this.#encoderStopped) return;
     let taken;
     try {
       taken = callNative(() => engine.streamTake(this.id));
@@ -186,7 +200,7 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
 
   #refresh(): void {
     const engine = this.#host.engine();
-    if (engine === null || this.#stopping) return;
+    if (engine === null || this.#encoderStopped) return;
     const s = callNative(() => engine.streamStats(this.id));
     if (s.dropouts > this.#last.dropouts) {
       const payload = { lostFrames: s.lostFrames - this.#last.lostFrames };
@@ -196,9 +210,13 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     this.#last = s;
   }
 
+  /** The stream ends for good: a refused login (the client has already given up) or the encoder failed. */
   #fail(error: RingmixError): void {
+    if (this.#failed || this.#stopping) return;
+    this.#failed = true;
+    this.#stopEncoder(false);
+    if (error.code !== 'ERR_STREAM_AUTH') this.#stopping = this.#source.stop();
     if (this.listenerCount('error') > 0) this.emit('error', error);
     else process.emitWarning(error);
-    if (error.code !== 'ERR_STREAM_AUTH' || this.#stopping === null) void this.stop();
   }
 }

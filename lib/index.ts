@@ -13,6 +13,7 @@ export { Input } from './input';
 export { Tap } from './tap';
 export { Output } from './output';
 export { Recorder, RecordingError } from './recorder';
+export { Broadcast } from './broadcast';
 export { listDevices, listHostApis, rescanDevices, type DeviceInfo, type ListDevicesOptions } from './devices';
 export { RingmixError, DeviceError, type RingmixErrorCode, type ArgumentError, type ArgumentErrorCode } from './errors';
 export type { BuildInfo } from './native';
