@@ -76,6 +76,7 @@ it('streams MP3 that a listener decodes as the 1 kHz tone, with the stream descr
   start(c);
   await waitFor(() => count(events, 'connected') === 1, 'connected', 20000);
   await sourceAt('/tone.mp3', (s) => s !== undefined, 'the source on the status page');
+  expect((await server.status()).server_id).toMatch(/^Icecast 2\./);
   const s = (await server.source('/tone.mp3'))!;
   expect(s).toMatchObject({ server_name: 'Ringmix Tëst', server_description: 'A tone', genre: 'Test', server_type: 'audio/mpeg' });
   expect(s.audio_info).toBe('bitrate=128;samplerate=48000;channels=2');

@@ -196,6 +196,7 @@ export class IcecastSource extends EventEmitter<IcecastSourceEvents> {
   }
 
   #onConnected(conn: SourceConnection): void {
+    if (conn !== this.#conn) return;
     this.#status = 'connected';
     this.#connectedAt = Date.now();
     this.#counters.reconnects = this.#counters.connects;

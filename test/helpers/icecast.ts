@@ -26,11 +26,19 @@ export interface IcecastSourceStatus {
   [field: string]: unknown;
 }
 
+/** /status-json.xsl, parsed, with `sources` always an array (Icecast gives one source as an object, several as an array). */
+export interface IcecastStatusPage {
+  server_id: string;
+  sources: IcecastSourceStatus[];
+  [field: string]: unknown;
+}
+
 export interface IcecastServer {
   readonly port: number;
   /** `http://127.0.0.1:port/mount` (no credentials). */
   url(mount: string): string;
-  /** The mounts with a source connected, from /status-json.xsl (Icecast gives one source as an object, several as an array). */
+  status(): Promise<IcecastStatusPage>;
+  /** The mounts with a source connected. */
   sources(): Promise<IcecastSourceStatus[]>;
   /** One mount's entry, if a source is connected there. */
   source(mount: string): Promise<IcecastSourceStatus | undefined>;
@@ -99,17 +107,17 @@ function get(port: number, pathname: string, timeoutMs = 2000): Promise<{ status
   });
 }
 
-async function sources(port: number): Promise<IcecastSourceStatus[]> {
+async function status(port: number): Promise<IcecastStatusPage> {
   const r = await get(port, '/status-json.xsl');
   if (r.status !== 200) throw new Error(`status-json.xsl answered ${r.status}`);
-  let parsed: { icestats: { source?: IcecastSourceStatus | IcecastSourceStatus[] } };
+  let parsed: { icestats: { server_id: string; source?: IcecastSourceStatus | IcecastSourceStatus[] } };
   try {
     parsed = JSON.parse(r.body) as typeof parsed;
   } catch {
     throw new Error(`status-json.xsl is not JSON: ${r.body}`);
   }
-  const source = parsed.icestats.source;
-  return source === undefined ? [] : Array.isArray(source) ? source : [source];
+  const { source, ...rest } = parsed.icestats;
+  return { ...rest, sources: source === undefined ? [] : Array.isArray(source) ? source : [source] };
 }
 
 function stopped(p: ChildProcess): boolean {
@@ -167,8 +175,9 @@ export async function startIcecast(cfg: IcecastConfig): Promise<IcecastServer> {
   return {
     port,
     url: (mount) => `http://127.0.0.1:${port}${mount}`,
-    sources: () => sources(port),
-    source: async (mount) => (await sources(port)).find((s) => new URL(s.listenurl).pathname === mount),
+    status: () => status(port),
+    sources: async () => (await status(port)).sources,
+    source: async (mount) => (await status(port)).sources.find((s) => new URL(s.listenurl).pathname === mount),
     listen: (mount, seconds) =>
       new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
