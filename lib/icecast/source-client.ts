@@ -54,7 +54,6 @@ export class IcecastSource extends EventEmitter<IcecastSourceEvents> {
   #ready = false;
   #retryTimer: NodeJS.Timeout | undefined;
   #stopping: Promise<void> | null = null;
-  #header: Buffer | null = null;
   #metadata: StreamMetadata | null = null;
   #metadataPending = false;
   #metadataChain: Promise<unknown> = Promise.resolve();
@@ -117,15 +116,6 @@ export class IcecastSource extends EventEmitter<IcecastSourceEvents> {
     conn.write(Buffer.from(chunk));
     this.#counters.bytesSent += chunk.byteLength;
     return true;
-  }
-
-  /**
-   * Bytes sent first on every new connection, before any audio (Ogg/Opus: the stream's header
-   * pages, which a server and each new listener need to decode what follows). Null: none.
-   */
-  setStreamHeader(header: Uint8Array | null): void {
-    if (header !== null && !types.isUint8Array(header)) throw typeError('header must be a Buffer, a Uint8Array or null');
-    this.#header = header === null ? null : Buffer.from(header);
   }
 
   /**
@@ -201,10 +191,6 @@ export class IcecastSource extends EventEmitter<IcecastSourceEvents> {
     this.#connectedAt = Date.now();
     this.#counters.reconnects = this.#counters.connects;
     this.#counters.connects++;
-    if (this.#header !== null) {
-      conn.write(this.#header);
-      this.#counters.bytesSent += this.#header.byteLength;
-    }
     this.emit('connected', { url: this.url, protocol: conn.protocol, reconnects: this.#counters.reconnects });
   }
 
