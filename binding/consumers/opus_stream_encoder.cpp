@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <new>
 #include <numeric>
@@ -12,6 +13,14 @@
 
 #include "consumers/lpc_extrapolate.hpp"
 #include "consumers/ogg_opus_headers.hpp"
+
+// libopus's celt_fatal() (its hardening checks failing: a bug, then abort()) prints to this, not to
+// `stderr`: CMakeLists.txt renames the reference in a copy of Debian's libopus.a, where it was the
+// one relocation a shared object cannot hold. Defined here, in the object that pulls libopus in,
+// so that the static link finds it; hidden, so the reference resolves inside the addon.
+extern "C" {
+__attribute__((visibility("hidden"))) std::FILE* ringmix_opus_stderr = stderr;
+}
 
 namespace ringmix::consumers {
 
