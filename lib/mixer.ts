@@ -201,7 +201,7 @@ export class Mixer extends EventEmitter<MixerEvents> {
     const format = o.format === undefined ? 'wav' : checkOneOf(o.format, 'format', ['wav', 'flac', 'mp3', 'opus'] as const);
     const bitDepth = o.bitDepth === undefined ? 24 : checkOneOf(o.bitDepth, 'bitDepth', [16, 24, 32] as const);
     const bitrateKbps =
-      o.bitrateKbps === undefined ? undefined : checkNumber(o.bitrateKbps, 'bitrateKbps', 8, 640, { integer: true });
+      o.bitrateKbps === undefined ? undefined : checkNumber(o.bitrateKbps, 'bitrateKbps', 6, 640, { integer: true });
     const splitSeconds =
       o.splitSeconds === undefined ? undefined : checkNumber(o.splitSeconds, 'splitSeconds', 0.001, 1e7);
     let metadata: Record<string, string> | undefined;
