@@ -153,7 +153,7 @@ void OpusStreamEncoder::beginLink(const std::vector<std::string>& comments, std:
   const auto tags = opusTags(vendor(), comments);
   pager_.packet(tags.data(), tags.size(), 0, false);
   pager_.flush(out);
-  // Silence where the mix is not that long yet.
+  // The pre-roll: the mix's last preRoll_ samples (silence before it, if it is not that long yet).
   if (links_ > 1) frame(history_.data(), preRoll_, out);
 }
 
