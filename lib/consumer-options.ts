@@ -26,7 +26,7 @@ export function checkRecordOptions(options: RecordOptions): NativeRecordOptions 
   const format = o.format === undefined ? 'wav' : checkOneOf(o.format, 'format', ['wav', 'flac', 'mp3', 'opus'] as const);
   const bitDepth = o.bitDepth === undefined ? 24 : checkOneOf(o.bitDepth, 'bitDepth', [16, 24, 32] as const);
   const bitrateKbps =
-    o.bitrateKbps === undefined ? undefined : checkNumber(o.bitrateKbps, 'bitrateKbps', 8, 640, { integer: true });
+    o.bitrateKbps === undefined ? undefined : checkNumber(o.bitrateKbps, 'bitrateKbps', 6, 640, { integer: true });
   const splitSeconds =
     o.splitSeconds === undefined ? undefined : checkNumber(o.splitSeconds, 'splitSeconds', 0.001, 1e7);
   const metadata = checkMetadata(o.metadata);
@@ -43,6 +43,6 @@ export function checkStreamEncoderOptions(options: StreamOptions): NativeStreamO
   const o = checkObject(options, 'stream options', STREAM_OPTION_KEYS);
   const format = o.format === undefined ? 'mp3' : checkOneOf(o.format, 'format', ['mp3', 'opus'] as const);
   const bitrateKbps =
-    o.bitrateKbps === undefined ? undefined : checkNumber(o.bitrateKbps, 'bitrateKbps', 8, 510, { integer: true });
+    o.bitrateKbps === undefined ? undefined : checkNumber(o.bitrateKbps, 'bitrateKbps', 6, 510, { integer: true });
   return nativeRecord({ format, bitrateKbps });
 }

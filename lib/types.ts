@@ -271,7 +271,11 @@ export interface RecordOptions {
   format?: RecordingFormat;
   /** WAV: 16 or 24 (integer PCM; 16-bit is dithered) or 32 (float, the mix bit for bit). Default 24. */
   bitDepth?: 16 | 24 | 32;
-  /** MP3 and Opus: the encoder's bit rate. */
+  /**
+   * MP3 and Opus: the encoder's bit rate in kbit/s. MP3: one of MPEG's rates for the sample rate
+   * (default 192, or the highest below it the rate allows). Opus: 6 to 510 (default 128 stereo,
+   * 64 mono; constrained VBR).
+   */
   bitrateKbps?: number;
   /**
    * Writes consecutive files of this many seconds (`show.wav` → `show-001.wav`, `show-002.wav`,

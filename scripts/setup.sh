@@ -7,17 +7,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Needed to build the addon. The encoders' libraries are linked statically (libFLAC.a, and
-# libogg.a which it references), so the addon needs none of them at run time, except LAME:
+# Needed to build the addon. The encoders' libraries are linked statically (libFLAC.a, libopus.a,
+# and libogg.a which both use), so the addon needs none of them at run time, except LAME:
 # libmp3lame-dev gives its header, and the MP3 writer dlopens libmp3lame.so.0 (Debian's
 # libmp3lame.a is not position-independent), so without libmp3lame0 only MP3 is unavailable.
 BUILD_PKGS=(cmake g++ make ninja-build pkg-config libreaderwriterqueue-dev portaudio19-dev libflac-dev libogg-dev
-            libmp3lame-dev libmp3lame0)
+            libopus-dev libmp3lame-dev libmp3lame0)
 # Needed to run the test suite: doctest for ctest, clang for the sanitizer builds, real audio
 # servers for the device tests (JACK's dummy driver, PulseAudio with a null sink, reached through
-# PortAudio's JACK and ALSA host APIs), real decoders (sox, ffmpeg) that read back the files
-# the recorder's writers produce, and a real Icecast server for the streaming client's tests.
-TEST_PKGS=(doctest-dev clang-19 libclang-rt-19-dev jackd2 pulseaudio pulseaudio-utils libasound2-plugins sox ffmpeg icecast2)
+# PortAudio's JACK and ALSA host APIs), real decoders (sox, ffmpeg; opus-tools' opusdec and
+# opusinfo, which read chained Ogg/Opus streams link by link) that read back the files the
+# recorder's writers produce, and a real Icecast server for the streaming tests.
+TEST_PKGS=(doctest-dev clang-19 libclang-rt-19-dev jackd2 pulseaudio pulseaudio-utils libasound2-plugins sox ffmpeg
+           opus-tools icecast2)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

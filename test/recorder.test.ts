@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Mixer, RecordingError } from '..';
 import { channel, rmsDb, toneDb } from './helpers/audio';
 import { runNode } from './helpers/child';
-import { decode, maxDiff, probeTag, soxInfo } from './helpers/decode';
+import { decode, maxDiff, probeStreamTag, probeTag, soxInfo } from './helpers/decode';
 
 const rate = 48000;
 let dir: string;
@@ -105,6 +105,39 @@ describe('recording on the simulated clock', () => {
     expect(probeTag(file, 'title')).toBe('mp3 test');
     expect(probeTag(file, 'artist')).toBe('ci');
     await mixer.close();
+  });
+
+  it('Opus decodes to the exact length (48 kHz, and 44.1 kHz resampled), the tone at its level and pitch, with its tags', async () => {
+    for (const sampleRate of [48000, 44100]) {
+      const mixer = new Mixer({ sampleRate, periodFrames: 256, clock: 'simulated' });
+      mixer.addInput({ source: { generator: 'sine', frequency: 1000, levelDb: -6 }, pan: -1 });
+      mixer.addInput({ source: { generator: 'noise', levelDb: -20 }, pan: 1 });
+      const file = path.join(dir, `show-${sampleRate}.opus`);
+      const rec = mixer.record({ path: file, format: 'opus', metadata: { title: 'opus test', artist: 'ci' } });
+      const tap = mixer.tap({ capacityFrames: sampleRate });
+      const tapped = new Float32Array(3 * sampleRate * 2);
+      for (let at = 0; at < 3 * sampleRate; at += 4410) {
+        const n = Math.min(4410, 3 * sampleRate - at);
+        mixer.advance(n);
+        tapped.set(tap.read(n), at * 2);
+      }
+      const result = await rec.stop();
+      expect(result.frames).toBe(3 * sampleRate);
+      // Opus decodes at 48 kHz: the pre-skip and the last packet's padding trimmed to the sample,
+      // 3 s of the mix whatever its rate.
+      const decoded = decode(file, 2);
+      expect(decoded.length).toBe(3 * 48000 * 2);
+      const left = channel(decoded, 2, 0);
+      expect(Math.abs(toneDb(left, 48000, 1000) - toneDb(channel(tapped, 2, 0), sampleRate, 1000))).toBeLessThan(0.5);
+      expect(toneDb(left, 48000, 1000) - toneDb(left, 48000, 1100)).toBeGreaterThan(40); // the pitch, not a smear
+      // White noise loses what lies above Opus's 20 kHz band edge: -0.9 dB at 48 kHz, -0.5 dB at 44.1 kHz.
+      expect(Math.abs(rmsDb(channel(decoded, 2, 1)) - rmsDb(channel(tapped, 2, 1)))).toBeLessThan(1.5);
+      expect(probeStreamTag(file, 'title')).toBe('opus test');
+      expect(probeStreamTag(file, 'artist')).toBe('ci');
+      expect(tap.lostFrames).toBe(0);
+      tap.close();
+      await mixer.close();
+    }
   });
 
   it('without LAME an MP3 recording throws ERR_CODEC_UNAVAILABLE naming the package; WAV still works', async () => {

@@ -4,6 +4,7 @@
 
 #include "consumers/flac_writer.hpp"
 #include "consumers/mp3_writer.hpp"
+#include "consumers/opus_writer.hpp"
 #include "consumers/wav_writer.hpp"
 
 namespace ringmix::consumers {
@@ -39,7 +40,10 @@ std::unique_ptr<FileWriter> openWriter(const WriterSpec& spec) {
       validate(spec);
       return std::make_unique<Mp3Writer>(spec);
     case FileFormat::opus:
-      throw std::invalid_argument("format: opus writer is not built yet");
+      // OpusWriter checks channels, bit rate and tags before the file exists; any rate is
+      // resampled to Opus's 48 kHz.
+      validate(spec);
+      return std::make_unique<OpusWriter>(spec);
   }
   throw std::invalid_argument("format: unknown file format");
 }

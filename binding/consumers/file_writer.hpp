@@ -1,6 +1,6 @@
 // FileWriter: what a recorder hands the mix to, one file at a time. Runs on the recorder's own
 // (non-real-time) thread: it may allocate, block on the disk and throw. One implementation per
-// format (wav_writer.hpp, flac_writer.hpp; MP3 and Ogg/Opus encoders later), chosen by openWriter().
+// format (wav_writer.hpp, flac_writer.hpp, mp3_writer.hpp, opus_writer.hpp), chosen by openWriter().
 #pragma once
 
 #include <cstddef>
@@ -21,7 +21,7 @@ struct WriterSpec {
   std::uint32_t channels = 2;
   int bitDepth = 24;                              // WAV/FLAC: 16 or 24 (integer PCM), 32 (WAV: float)
   int bitrateKbps = 0;                            // MP3/Opus; 0: the format's default
-  std::map<std::string, std::string> metadata;    // title, artist, ... (WAV: LIST/INFO, FLAC: Vorbis comments)
+  std::map<std::string, std::string> metadata;    // title, artist, ... (WAV: LIST/INFO, FLAC and Opus: Vorbis comments)
   // WAV: past this many bytes of audio the file becomes RF64 (the 32-bit RIFF sizes overflow at
   // 4 GiB). A parameter only so that tests can cross it without writing 4 GiB.
   std::uint64_t rf64AfterBytes = 0xFFFFFFFFull - 1024;

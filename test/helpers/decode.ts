@@ -26,6 +26,14 @@ export function probeTag(path: string, tag: string): string | undefined {
   return out === '' ? undefined : out;
 }
 
+/** A tag of the first audio stream (Ogg keeps its comments per stream: Opus), undefined if absent. */
+export function probeStreamTag(path: string, tag: string): string | undefined {
+  const out = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-show_entries', `stream_tags=${tag}`, '-of', 'default=nw=1:nk=1', path], {
+    encoding: 'utf8',
+  }).trim();
+  return out === '' ? undefined : out;
+}
+
 /** The largest difference between two sample arrays of the same length. */
 export function maxDiff(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} and ${b.length}`);
