@@ -227,3 +227,19 @@ it('the README streaming example goes on air, sets its title and stops, printing
   expect(out).toMatch(/bytesSent: [1-9]\d+/);
   for (const s of SECRETS) expect(out).not.toContain(s);
 });
+
+it('the demo records and streams at once (--record, --stream), printing no password', async () => {
+  const url = server.url('/demo.ogg').replace('http://', `http://source:${encodeURIComponent(SECRET)}@`);
+  const file = path.join(dir, 'demo.flac');
+  const demo = path.join(__dirname, '..', 'demo', 'demo.js');
+  const code = `process.argv = [process.argv[0], ${JSON.stringify(demo)}, '--seconds', '4', '--record', ${JSON.stringify(file)}, '--stream', ${JSON.stringify(url)}];
+require(${JSON.stringify(demo)});`;
+  const { code: exit, out, err } = await runNode(code, {}, { idleTimeoutMs: 60000 });
+  expect(exit).toBe(0);
+  expect(err).toContain(`demo: streaming to ${server.url('/demo.ogg')} (opus)`);
+  expect(out).toMatch(/recorded \d+ frames to .*demo\.flac \(0 dropouts\)/);
+  expect(out).toMatch(/streamed [1-9]\d+ bytes to http:\/\/127\.0\.0\.1:\d+\/demo\.ogg/);
+  for (const s of SECRETS) expect(`${out}${err}`).not.toContain(s);
+  const frames = Number(/recorded (\d+) frames/.exec(out)![1]);
+  expect(decode(file, 2).length / 2).toBe(frames);
+});
