@@ -49,12 +49,14 @@ const layers: Array<{ layer: string; files: (f: string) => boolean; may: string[
   },
   { layer: 'engine', files: (f) => f.startsWith('engine/'), may: ['engine/', 'devices/', 'platform/', 'rt/'] },
   { layer: 'addon', files: (f) => f.startsWith('addon/'), may: ['addon/', 'consumers/', 'engine/', 'devices/', 'platform/', 'rt/'] },
-  // Consumers of the mix on threads of their own (recorders, file writers): control-side, may block
-  // on the disk. They read the broadcast ring (rt/) and tell advance() how far (lossless_reader).
+  // Consumers of the mix on threads of their own (recorders, streamers, encoders): control-side,
+  // may block on the disk. They read the broadcast ring (rt/), tell advance() how far
+  // (lossless_reader), and Opus resamples to 48 kHz with the engine's own resampler (self-contained
+  // arithmetic, as safe off the real-time threads as on them).
   {
     layer: 'consumers',
     files: (f) => f.startsWith('consumers/'),
-    may: ['consumers/', 'engine/control/lossless_reader.hpp', 'platform/', 'rt/'],
+    may: ['consumers/', 'engine/control/lossless_reader.hpp', 'engine/realtime/dsp/resampler.hpp', 'platform/', 'rt/'],
   },
 ];
 
