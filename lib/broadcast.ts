@@ -14,7 +14,7 @@ import { RingmixError, callNative } from './errors';
 import { IcecastSource } from './icecast/source-client';
 import type { ConnectedEvent, DisconnectedEvent, IcecastStatus, StreamMetadata } from './icecast/types';
 import type { NativeMixer, NativeStreamInfo } from './native';
-import { firstOggBos } from './ogg-pages';
+import { firstOggBos, oggBosOffsets } from './ogg-pages';
 import type { BroadcastEvents, BroadcastStats, StreamFormat } from './types';
 
 /** How often the encoded bytes are taken and sent: well under a listener's buffer, cheap for JS. */
@@ -44,6 +44,11 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   #failed = false;
   /** Ogg: after a (re)connection, bytes are held back until a new chained stream begins. */
   #awaitingBos = false;
+  /** Ogg: chained streams the encoder was asked for, and first pages (BOS) taken from it since it began. */
+  #chainsAsked = 0;
+  #chainsTaken = 0;
+  /** Ogg: setMetadata() calls waiting for their chain's first page to be sent. */
+  #chainWaiters: { chain: number; resolve: () => void }[] = [];
   #tags: Record<string, string> = {};
   #lagMs: number | null = null;
   #maxLagMs = 0;
@@ -62,14 +67,14 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
     source.on('connected', (e: ConnectedEvent) => {
       // A server (and every listener joining) needs an Ogg stream's header pages first: start a
       // new chained stream now and send from its first page on.
-      if (this.format === 'opus') this.#restartChain();
+      if (this.format === 'opus') this.#restartChain(true);
       this.emit('connected', e);
     });
     source.on('disconnected', (e: DisconnectedEvent) => void this.emit('disconnected', e));
     source.on('error', (e: RingmixError) => this.#fail(e));
     source.on('metadata', (m: StreamMetadata) => {
       this.#tags = m.artist === undefined ? { title: m.title } : { title: m.title, artist: m.artist };
-      this.#restartChain();
+      this.#restartChain(false);
     });
     this.#timer = setInterval(() => this.#pump(), PUMP_MS);
     this.#timer.unref?.();
@@ -112,10 +117,16 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
 
   /**
    * The title now playing. MP3: sent to the server's `/admin/metadata` (again after every
-   * reconnection). Opus: carried in the stream as the comments of a new chained Ogg stream.
+   * reconnection); resolves once the server took it. Opus: carried in the stream as the comments
+   * of a new chained Ogg stream; resolves once that stream's first page went to the server (at
+   * once when not connected: the next connection starts with it).
    */
   async setMetadata(metadata: StreamMetadata): Promise<void> {
-    await this.#source.setMetadata(metadata);
+    const result = await this.#source.setMetadata(metadata);
+    if (result === 'in-band' && this.#source.connected && !this.#encoderStopped) {
+      const chain = this.#chainsAsked; // the chain the 'metadata' event above asked for
+      await new Promise<void>((resolve) => this.#chainWaiters.push({ chain, resolve }));
+    }
   }
 
   /** Ends the stream: the encoder's last bytes are sent and the connection closed. Idempotent. */
@@ -161,13 +172,20 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       if (sendTail && tail.byteLength > 0 && !this.#awaitingBos) this.#source.write(tail);
     }
     this.#encoderStopped = true;
+    this.#chainWaiters.splice(0).forEach((w) => w.resolve());
     this.#host.broadcastStopped(this);
   }
 
-  #restartChain(): void {
+  /**
+   * Ogg: a new chained stream with the current tags. `gate` (a new connection): nothing is sent
+   * until its first page; a title change mid-connection sends the old stream to its end.
+   */
+  #restartChain(gate: boolean): void {
     const engine = this.#host.engine();
     if (engine === null || this.#encoderStopped) return;
-    this.#awaitingBos = callNative(() => engine.streamSetMetadata(this.id, this.#tags));
+    const inBand = callNative(() => engine.streamSetMetadata(this.id, this.#tags));
+    if (inBand) this.#chainsAsked++;
+    if (gate) this.#awaitingBos = inBand;
   }
 
   #pump(): void {
@@ -185,6 +203,8 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       this.#maxLagMs = Math.max(this.#maxLagMs, this.#lagMs);
     }
     let bytes = taken.bytes;
+    // The encoder's first stream counts as chain 0; each one asked for since then adds one.
+    if (this.format === 'opus') this.#chainsTaken += oggBosOffsets(bytes).length;
     if (this.#awaitingBos && bytes.byteLength > 0) {
       const at = firstOggBos(bytes);
       if (at < 0) bytes = bytes.subarray(bytes.byteLength);
@@ -194,6 +214,11 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
       }
     }
     if (bytes.byteLength > 0) this.#source.write(bytes);
+    // A title's chain has gone out once its first page was taken (and sent, or discarded while
+    // no connection was up: the next connection starts a chain with the newest title anyway).
+    const done = this.#chainWaiters.filter((w) => this.#chainsTaken > w.chain);
+    this.#chainWaiters = this.#chainWaiters.filter((w) => this.#chainsTaken <= w.chain);
+    done.forEach((w) => w.resolve());
     if (taken.error !== null) this.#fail(new RingmixError('ERR_STREAM', `${this.url}: the encoder failed: ${taken.error}`));
     this.#refresh();
   }
