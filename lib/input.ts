@@ -4,12 +4,26 @@
 import { Writable } from 'node:stream';
 import { RingmixError, callNative, rangeError, typeError } from './errors';
 import type { NativeMixer, StripParam } from './native';
+import { frozen } from './dsp-options';
+import { compressorView, nativeStrip, updateStrip, type SidechainResolver, type StripBlock, type StripDsp } from './strip-dsp';
+import type {
+  CompressorOptions,
+  CompressorSettings,
+  EqOptions,
+  EqSettings,
+  GateOptions,
+  GateSettings,
+  HighPassOptions,
+  HighPassSettings,
+} from './types';
 import { checkBoolean, checkFloat32Array, checkNumber } from './validate';
 
 /** What an Input needs from its mixer. @internal */
 export interface InputHost {
   /** The engine; throws ERR_CLOSED once the mixer is closed. */
   engine(): NativeMixer;
+  /** Checks a compressor's sidechain option (an Input of this mixer, or null). */
+  sidechain: SidechainResolver;
   readonly periodMs: number;
   readonly sampleRate: number;
   inputRemoved(input: Input): void;
@@ -27,6 +41,7 @@ export interface InputInit {
   pushChannels: 1 | 2 | null;
   /** A generator's clock offset in ppm; null for other sources. */
   clockPpm: number | null;
+  dsp: StripDsp;
 }
 
 export const GAIN_MIN_DB = -144;
@@ -53,6 +68,7 @@ export class Input {
   #pan: number;
   #muted: boolean;
   #solo: boolean;
+  #dsp: StripDsp;
   #removed = false;
 
   /** @internal */
@@ -66,6 +82,43 @@ export class Input {
     this.#solo = init.solo;
     this.#pushChannels = init.pushChannels;
     this.#clockPpm = init.clockPpm;
+    this.#dsp = init.dsp;
+  }
+
+  /**
+   * High-pass filter, first in the strip (see {@link HighPassSettings}). Assigning merges into the
+   * current settings and enables it (unless `enabled: false`); `null` bypasses it. Applied on the
+   * next cycle, crossfaded: no click.
+   */
+  get highPass(): Readonly<HighPassSettings> {
+    return frozen(this.#dsp.highPass);
+  }
+  set highPass(value: HighPassOptions | null) {
+    this.#setDsp('highPass', value);
+  }
+  /** Noise gate, after the high-pass (see {@link GateSettings}); assigned like `highPass`. */
+  get gate(): Readonly<GateSettings> {
+    return frozen(this.#dsp.gate);
+  }
+  set gate(value: GateOptions | null) {
+    this.#setDsp('gate', value);
+  }
+  /** 3-band EQ, after the gate (see {@link EqSettings}); a band's fields merge too. */
+  get eq(): Readonly<EqSettings> {
+    return frozen(this.#dsp.eq);
+  }
+  set eq(value: EqOptions | null) {
+    this.#setDsp('eq', value);
+  }
+  /**
+   * Compressor, last before the fader (see {@link CompressorSettings}). `sidechain: otherInput`
+   * ducks this input under that one (`null`: its own signal again).
+   */
+  get compressor(): Readonly<CompressorSettings> {
+    return Object.freeze(compressorView(this.#dsp));
+  }
+  set compressor(value: CompressorOptions | null) {
+    this.#setDsp('compressor', value);
   }
 
   /** Fader gain in dB (-144–24, or -Infinity for off). */
@@ -220,6 +273,13 @@ export class Input {
       throw typeError(`${method}() is only for push inputs (source: { push: { channels } })`);
     }
     return this.#pushChannels;
+  }
+
+  #setDsp(block: StripBlock, value: unknown): void {
+    const engine = this.#live();
+    const next = updateStrip(this.#dsp, block, value, this.#host.sampleRate, this.#host.sidechain, this);
+    callNative(() => engine.setDsp(this.id, nativeStrip(next)));
+    this.#dsp = next;
   }
 
   #send(engine: NativeMixer, param: StripParam, value: number | boolean): void {

@@ -1,17 +1,23 @@
 /**
- * The master strip: gain applied to the whole mix.
+ * The master strip: gain applied to the whole mix, then EQ, compressor and the true-peak limiter.
  */
+import { frozen } from './dsp-options';
 import { callNative } from './errors';
 import { checkGainDb } from './input';
 import type { NativeMixer } from './native';
+import { DEFAULT_MASTER_DSP, nativeMaster, updateMaster, type MasterBlock, type MasterDspState } from './strip-dsp';
+import type { CompressorOptions, CompressorSettings, EqOptions, EqSettings, LimiterOptions, LimiterSettings } from './types';
 
 /** The master strip, `mixer.master`: its setters throw ERR_CLOSED once the mixer is closed. */
 export class Master {
   #gainDb = 0;
+  #dsp: MasterDspState = DEFAULT_MASTER_DSP;
   readonly #engine: () => NativeMixer;
+  readonly #sampleRate: number;
   /** @internal */
-  constructor(engine: () => NativeMixer) {
+  constructor(engine: () => NativeMixer, sampleRate: number) {
     this.#engine = engine;
+    this.#sampleRate = sampleRate;
   }
   /** Master gain in dB (-144–24, or -Infinity), applied on the next cycle with a 10 ms ramp. */
   get gainDb(): number {
@@ -22,5 +28,37 @@ export class Master {
     const v = checkGainDb(value, 'master.gainDb');
     callNative(() => engine.set('masterGainDb', 0, v));
     this.#gainDb = v;
+  }
+  /** The master's 3-band EQ, after its fader; assigned like an input's `eq`. Default bypassed. */
+  get eq(): Readonly<EqSettings> {
+    return frozen(this.#dsp.eq);
+  }
+  set eq(value: EqOptions | null) {
+    this.#set('eq', value);
+  }
+  /** The master's compressor, after its EQ (no sidechain). Default bypassed. */
+  get compressor(): Readonly<Omit<CompressorSettings, 'sidechain'>> {
+    return frozen(this.#dsp.compressor);
+  }
+  set compressor(value: Omit<CompressorOptions, 'sidechain'> | null) {
+    this.#set('compressor', value);
+  }
+  /**
+   * The look-ahead true-peak limiter, last in the chain: on by default at -1 dBTP, so the mix
+   * never clips (see {@link LimiterSettings}). Its look-ahead delays the mix by
+   * `metrics().master.latencyFrames`, whether it is enabled or not.
+   */
+  get limiter(): Readonly<LimiterSettings> {
+    return frozen(this.#dsp.limiter);
+  }
+  set limiter(value: LimiterOptions | null) {
+    this.#set('limiter', value);
+  }
+
+  #set(block: MasterBlock, value: unknown): void {
+    const engine = this.#engine();
+    const next = updateMaster(this.#dsp, block, value, this.#sampleRate);
+    callNative(() => engine.setMasterDsp(nativeMaster(next)));
+    this.#dsp = next;
   }
 }

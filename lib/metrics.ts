@@ -32,6 +32,9 @@ export function assembleMetrics(m: NativeMetrics, devices: readonly NativeDevice
       locked: i.locked,
       latencyFrames: i.latencyFrames,
       resyncs: i.resyncs,
+      ppmDb: i.ppmDb,
+      peakHoldDb: i.peakHoldDb,
+      gainReductionDb: i.gainReductionDb,
     };
     if (d) input.device = stream(d);
     return input;
@@ -68,7 +71,15 @@ export function assembleMetrics(m: NativeMetrics, devices: readonly NativeDevice
     realtimePriority: m.realtimePriority,
     droppedEvents: m.droppedEvents,
     inputs,
-    master: { peakDb: m.master.peakDb, rmsDb: m.master.rmsDb },
+    master: {
+      peakDb: m.master.peakDb,
+      rmsDb: m.master.rmsDb,
+      ppmDb: m.master.ppmDb,
+      peakHoldDb: m.master.peakHoldDb,
+      gainReductionDb: { compressor: m.master.gainReductionDb.compressor, limiter: m.master.gainReductionDb.limiter },
+      latencyFrames: m.master.latencyFrames,
+      loudness: { ...m.master.loudness },
+    },
     consumers: [...taps, ...outputs],
   };
   const clock = find('clock', 0);

@@ -18,11 +18,14 @@ import { checkRecordOptions, checkStreamEncoderOptions, STREAM_OPTION_KEYS } fro
 import { IcecastSource } from './icecast/source-client';
 import { Recorder, RecordingError } from './recorder';
 import { resolveSource } from './sources';
+import { DEFAULT_STRIP_DSP, makeSidechainResolver, nativeStrip, updateStrip } from './strip-dsp';
 import { Tap, type TapHost } from './tap';
 import type { InputOptions, Metrics, MixerEvents, MixerOptions, OutputOptions, RecordOptions, StreamOptions, TapOptions } from './types';
 import { checkBoolean, checkNumber, checkObject, checkOneOf, checkString } from './validate';
 
-const INPUT_KEYS = ['name', 'source', 'gainDb', 'pan', 'muted', 'solo', 'compensateDrift', 'targetLatencyMs'] as const;
+const INPUT_KEYS = [
+  'name', 'source', 'gainDb', 'pan', 'muted', 'solo', 'compensateDrift', 'targetLatencyMs', 'highPass', 'gate', 'eq', 'compressor',
+] as const;
 
 /**
  * A real-time mixer. The mix runs on its own clock and never waits on JavaScript: property
@@ -50,6 +53,7 @@ export class Mixer extends EventEmitter<MixerEvents> {
   #outputs = new Map<number, Output>();
   #recorders = new Map<number, Recorder>();
   #broadcasts = new Map<number, Broadcast>();
+  readonly #sidechain = makeSidechainResolver(() => this.#inputs.values());
   /** Device name of each device input (by input id), for events. */
   #deviceNames = new Map<number, string>();
   #timer: NodeJS.Timeout;
@@ -69,7 +73,7 @@ export class Mixer extends EventEmitter<MixerEvents> {
     this.outputDevice = config.outputDevice;
     this.periodMs = (1000 * this.periodFrames) / this.sampleRate;
     this.#engine = callNative(() => new (native().Mixer)(nativeMixerOptions(config)));
-    this.master = new Master(() => this.#engineOrThrow());
+    this.master = new Master(() => this.#engineOrThrow(), this.sampleRate);
     // Metrics and events are polled, never pushed per buffer. unref: a mixer alone does not keep
     // the process alive.
     this.#timer = setInterval(() => this.#poll(), config.metricsIntervalMs);
@@ -106,12 +110,17 @@ export class Mixer extends EventEmitter<MixerEvents> {
       o.targetLatencyMs === undefined ? 0 : checkNumber(o.targetLatencyMs, 'targetLatencyMs', 0, 2000);
     if (o.source === undefined) throw typeError('input options: source is required');
     const strip = { gainDb, pan, muted, solo };
+    let dsp = DEFAULT_STRIP_DSP;
+    for (const block of ['highPass', 'gate', 'eq', 'compressor'] as const) {
+      if (o[block] !== undefined) dsp = updateStrip(dsp, block, o[block], this.sampleRate, this.#sidechain, null);
+    }
     const source = resolveSource(o.source, strip, { sampleRate: this.sampleRate, clock: this.clock });
     const drift = compensateDrift === undefined ? { targetLatencyMs } : { compensateDrift, targetLatencyMs };
-    const id = this.#addNativeInput(nativeRecord({ ...source.spec, ...drift }), source.device);
+    const id = this.#addNativeInput(nativeRecord({ ...source.spec, ...drift, dsp: nativeStrip(dsp) }), source.device);
     if (source.device) this.#deviceNames.set(id, source.device.name);
     const host: InputHost = {
       engine: () => this.#engineOrThrow(),
+      sidechain: this.#sidechain,
       periodMs: this.periodMs,
       sampleRate: this.sampleRate,
       inputRemoved: (input) => {
@@ -120,7 +129,7 @@ export class Mixer extends EventEmitter<MixerEvents> {
       },
     };
     const clockPpm = source.spec.kind === 'generator' ? source.spec.clockPpm : null;
-    const input = new Input(host, { id, name: name ?? `input-${id}`, ...strip, pushChannels: source.pushChannels, clockPpm });
+    const input = new Input(host, { id, name: name ?? `input-${id}`, ...strip, pushChannels: source.pushChannels, clockPpm, dsp });
     this.#inputs.set(id, input);
     return input;
   }
@@ -284,6 +293,15 @@ export class Mixer extends EventEmitter<MixerEvents> {
   }
 
   /** A snapshot of the engine's state and meters. */
+  /**
+   * Starts the master's loudness measurement over: integrated loudness, loudness range and the
+   * true-peak maximum (momentary and short-term follow the signal anyway). Applied on the next cycle.
+   */
+  resetLoudness(): void {
+    const engine = this.#engineOrThrow();
+    callNative(() => engine.resetLoudness());
+  }
+
   metrics(): Metrics {
     return this.#metrics(this.#engineOrThrow());
   }

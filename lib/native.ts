@@ -6,7 +6,17 @@
 import path from 'node:path';
 import nodeGypBuild from 'node-gyp-build';
 import { RingmixError } from './errors';
-import type { RecordResult, RecorderState, RecordingFormat } from './types';
+import type {
+  CompressorSettings,
+  EqSettings,
+  GateSettings,
+  HighPassSettings,
+  LimiterSettings,
+  MasterMetrics,
+  RecordResult,
+  RecorderState,
+  RecordingFormat,
+} from './types';
 
 /** Facts about the compiled addon. */
 export interface BuildInfo {
@@ -90,6 +100,8 @@ export type NativeInputSpec = {
   compensateDrift?: boolean;
   /** Absent or 0: the default for the kind. */
   targetLatencyMs?: number;
+  /** Absent: every block bypassed. */
+  dsp?: NativeInputDsp;
 } & (
   | {
       kind: 'generator';
@@ -125,6 +137,9 @@ export interface NativeInputMetrics {
   locked: boolean;
   latencyFrames: number;
   resyncs: number;
+  ppmDb: number[];
+  peakHoldDb: number[];
+  gainReductionDb: number;
 }
 
 export interface NativeMetrics {
@@ -138,7 +153,7 @@ export interface NativeMetrics {
   realtimePriority: boolean;
   droppedEvents: number;
   inputs: NativeInputMetrics[];
-  master: { peakDb: number[]; rmsDb: number[] };
+  master: MasterMetrics;
 }
 
 export interface NativeEvent {
@@ -187,6 +202,20 @@ export interface NativeRecorderEvent {
   code: string;
   message: string;
   path: string;
+}
+
+/** An input strip's DSP blocks, every field present; `compressor.sidechain`: an input id, 0 for none. */
+export interface NativeInputDsp {
+  highPass: HighPassSettings;
+  gate: GateSettings;
+  eq: EqSettings;
+  compressor: Omit<CompressorSettings, 'sidechain'> & { sidechain: number };
+}
+
+export interface NativeMasterDsp {
+  eq: EqSettings;
+  compressor: Omit<CompressorSettings, 'sidechain'>;
+  limiter: LimiterSettings;
 }
 
 /** Options of a stream's encoder, as the addon takes them. */
@@ -253,6 +282,10 @@ export interface NativeMixer {
   recorderStatus(id: number): NativeRecorderStatus;
   recorderEvents(id: number): NativeRecorderEvent[];
   stopRecorder(id: number): Promise<RecordResult>;
+  /** The whole DSP parameter set of an input's strip (see NativeInputDsp). */
+  setDsp(id: number, dsp: NativeInputDsp): void;
+  setMasterDsp(dsp: NativeMasterDsp): void;
+  resetLoudness(): void;
   stream(options: NativeStreamOptions): NativeStreamInfo;
   streamTake(id: number): NativeStreamTaken;
   streamStats(id: number): NativeStreamStats;

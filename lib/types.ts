@@ -2,6 +2,7 @@
  * Public option and result types.
  */
 import type { DeviceError, RingmixError } from './errors';
+import type { Input } from './input';
 
 /** Which audio device: its index, its exact name, `'default'`, or a name within a host API. */
 export type DeviceSelector = number | string | { name: string; hostApi: string };
@@ -82,6 +83,109 @@ export interface InputOptions {
    * least one period of each clock.
    */
   targetLatencyMs?: number;
+  /** High-pass filter, first in the strip. Default bypassed (80 Hz, 12 dB/oct). See {@link HighPassSettings}. */
+  highPass?: HighPassOptions | null;
+  /** Noise gate, after the high-pass. Default bypassed. */
+  gate?: GateOptions | null;
+  /** 3-band EQ, after the gate. Default bypassed (flat). */
+  eq?: EqOptions | null;
+  /** Compressor, last before the fader; `sidechain` ducks this input under another. Default bypassed. */
+  compressor?: CompressorOptions | null;
+}
+
+/**
+ * High-pass filter: Butterworth, `slope` 12 (one biquad) or 24 dB/octave (two), -3 dB at
+ * `frequency` (10–1000 Hz).
+ */
+export interface HighPassSettings {
+  enabled: boolean;
+  frequency: number;
+  slope: 12 | 24;
+}
+/** One EQ band: frequency 20–20000 Hz (below 45% of the sample rate), gain ±18 dB, Q 0.1–10. */
+export interface EqBandSettings {
+  frequency: number;
+  gainDb: number;
+  q: number;
+}
+/** 3-band EQ (RBJ cookbook): low shelf, peaking mid, high shelf. */
+export interface EqSettings {
+  enabled: boolean;
+  low: EqBandSettings;
+  mid: EqBandSettings;
+  high: EqBandSettings;
+}
+/**
+ * Compressor: feed-forward, stereo-linked, its detector reading the signal's peak in dBFS (a
+ * square wave of amplitude A reads 20·log10 A). thresholdDb -80–0, ratio 1–100, attackMs 0.1–1000,
+ * releaseMs 1–5000 (time constants), kneeDb 0–24 (soft knee width), makeupDb -24–24.
+ */
+export interface CompressorSettings {
+  enabled: boolean;
+  thresholdDb: number;
+  ratio: number;
+  attackMs: number;
+  releaseMs: number;
+  kneeDb: number;
+  makeupDb: number;
+  /** An input of the same mixer whose signal drives the detector (ducking); null: this input's own. */
+  sidechain: Input | null;
+}
+/**
+ * Noise gate: opens above thresholdDb (-100–0 dBFS peak), stays open holdMs (0–5000) after the
+ * signal falls below it, then closes to -rangeDb (0–100 dB) over releaseMs; opens over attackMs.
+ */
+export interface GateSettings {
+  enabled: boolean;
+  thresholdDb: number;
+  rangeDb: number;
+  attackMs: number;
+  holdMs: number;
+  releaseMs: number;
+}
+/** The master's look-ahead true-peak limiter: ceilingDbtp -24–0, releaseMs 1–5000. On by default at -1 dBTP. */
+export interface LimiterSettings {
+  enabled: boolean;
+  ceilingDbtp: number;
+  releaseMs: number;
+}
+/**
+ * What the DSP setters take: any part of the settings, merged into the current ones (a block is
+ * enabled by assigning it unless `enabled: false` is given; `null` bypasses it).
+ */
+export type HighPassOptions = Partial<HighPassSettings>;
+export type EqOptions = { enabled?: boolean; low?: Partial<EqBandSettings>; mid?: Partial<EqBandSettings>; high?: Partial<EqBandSettings> };
+export type CompressorOptions = Partial<CompressorSettings>;
+export type GateOptions = Partial<GateSettings>;
+export type LimiterOptions = Partial<LimiterSettings>;
+
+/** EBU R128 / ITU-R BS.1770-4 loudness of the master's output. -Infinity until there is something to measure. */
+export interface LoudnessMetrics {
+  /** Over the last 400 ms, LUFS. */
+  momentaryLufs: number;
+  /** Over the last 3 s, LUFS. */
+  shortTermLufs: number;
+  /** Gated (absolute -70 LUFS, relative -10 LU), since the last `resetLoudness()`. */
+  integratedLufs: number;
+  /** Loudness range (EBU Tech 3342), LU, since the last reset. */
+  rangeLu: number;
+  /** 4× oversampled true peak, dBTP, the maximum since the last reset. */
+  truePeakDbtp: number;
+}
+
+/** The master's metrics. */
+export interface MasterMetrics {
+  /** Peak and RMS per channel over the meter window, dBFS, after the limiter. */
+  peakDb: number[];
+  rmsDb: number[];
+  /** Peak programme meter: sample peak with IEC 60268-18 style decay, and its held maximum. */
+  ppmDb: number[];
+  peakHoldDb: number[];
+  /** What the master's compressor and limiter take off now, dB (0: nothing). */
+  gainReductionDb: { compressor: number; limiter: number };
+  /** The master chain's constant delay (the limiter's look-ahead), frames. */
+  latencyFrames: number;
+  loudness: LoudnessMetrics;
 }
 
 /** Options of {@link Mixer.addOutput}. */
@@ -135,6 +239,11 @@ export interface InputMetrics {
   latencyFrames: number;
   /** Hard re-syncs: the latency was beyond repair by resampling and was reset at once. */
   resyncs: number;
+  /** Peak programme meter (post-fader): sample peak with IEC 60268-18 style decay, and its held maximum. */
+  ppmDb: number[];
+  peakHoldDb: number[];
+  /** What the compressor and the gate take off now, dB (0: nothing). */
+  gainReductionDb: number;
   /** Device inputs: the capture stream's state. */
   device?: DeviceStreamMetrics;
 }
@@ -210,7 +319,7 @@ export interface Metrics {
   /** Real-time events dropped because JS did not collect them in time. */
   droppedEvents: number;
   inputs: InputMetrics[];
-  master: { peakDb: number[]; rmsDb: number[] };
+  master: MasterMetrics;
   consumers: ConsumerMetrics[];
   /** With a device clock: the output device driving the mix. */
   clockDevice?: DeviceStreamMetrics;

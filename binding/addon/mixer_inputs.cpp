@@ -2,6 +2,7 @@
 #include <string>
 
 #include "args.hpp"
+#include "dsp_args.hpp"
 #include "mixer_wrap.hpp"
 
 namespace ringmix::addon {
@@ -32,7 +33,7 @@ std::vector<std::uint32_t> deviceChannels(Napi::Env env, const Napi::Object& o) 
 // addInput({ kind: 'generator', generator, frequency, levelDb, intervalMs, clockPpm, ...common })
 // addInput({ kind: 'push', channels, ...common })
 // addInput({ kind: 'device', deviceIndex, deviceName, hostApi, deviceChannels, deviceRate, label, ...common }) -> id
-// common: gainDb, pan, muted, solo, compensateDrift, targetLatencyMs
+// common: gainDb, pan, muted, solo, compensateDrift, targetLatencyMs, dsp (see dsp_args.hpp)
 Napi::Value MixerWrap::AddInput(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   engine::Engine& e = engine(env);
@@ -69,6 +70,10 @@ Napi::Value MixerWrap::AddInput(const Napi::CallbackInfo& info) {
   spec.strip.pan = numberOpt(o, "pan", 0.0, kPan);
   spec.strip.muted = boolOpt(o, "muted", false);
   spec.strip.solo = boolOpt(o, "solo", false);
+  if (const Napi::Value dsp = ownProp(o, "dsp"); !dsp.IsUndefined()) {
+    if (!dsp.IsObject() || dsp.IsArray()) throw typeError(env, "dsp must be an object");
+    spec.dsp = DspArgs(env, rate).input(dsp.As<Napi::Object>(), "dsp");
+  }
   if (!ownProp(o, "compensateDrift").IsUndefined()) spec.compensateDrift = boolOpt(o, "compensateDrift", false);
   spec.targetLatencyMs = numberOpt(o, "targetLatencyMs", 0.0, {0, 2000});
   return Napi::Number::New(env, e.addInput(spec));

@@ -59,12 +59,29 @@ Napi::Value MixerWrap::Metrics(const Napi::CallbackInfo& info) {
     x.Set("locked", im.locked != 0);
     x.Set("latencyFrames", im.latencyFrames);
     x.Set("resyncs", static_cast<double>(im.resyncs));
+    x.Set("ppmDb", dbArray(env, im.ppmDb, im.channels));
+    x.Set("peakHoldDb", dbArray(env, im.peakHoldDb, im.channels));
+    x.Set("gainReductionDb", im.gainReductionDb);
     inputs.Set(i, x);
   }
   o.Set("inputs", inputs);
   Napi::Object master = Napi::Object::New(env);
   master.Set("peakDb", dbArray(env, m.masterPeakDb, ch));
   master.Set("rmsDb", dbArray(env, m.masterRmsDb, ch));
+  master.Set("ppmDb", dbArray(env, m.masterPpmDb, ch));
+  master.Set("peakHoldDb", dbArray(env, m.masterPeakHoldDb, ch));
+  Napi::Object gr = Napi::Object::New(env);
+  gr.Set("compressor", m.masterCompressorGainReductionDb);
+  gr.Set("limiter", m.limiterGainReductionDb);
+  master.Set("gainReductionDb", gr);
+  master.Set("latencyFrames", m.limiterLatencyFrames);
+  Napi::Object loud = Napi::Object::New(env);
+  loud.Set("momentaryLufs", m.loudness.momentaryLufs);
+  loud.Set("shortTermLufs", m.loudness.shortTermLufs);
+  loud.Set("integratedLufs", m.loudness.integratedLufs);
+  loud.Set("rangeLu", m.loudness.rangeLu);
+  loud.Set("truePeakDbtp", m.loudness.truePeakDbtp);
+  master.Set("loudness", loud);
   o.Set("master", master);
   return o;
 }

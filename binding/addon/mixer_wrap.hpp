@@ -5,7 +5,7 @@
 //
 // The files: mixer_wrap.cpp (construction, lifecycle, closing), mixer_inputs.cpp (inputs and
 // their controls), mixer_consumers.cpp (taps and outputs), mixer_recorders.cpp (recorders),
-// mixer_streams.cpp (encoders for network streams), mixer_status.cpp (metrics, events and
+// mixer_streams.cpp (encoders for network streams), mixer_dsp.cpp (the strips' DSP blocks), mixer_status.cpp (metrics, events and
 // device status marshalling).
 #pragma once
 
@@ -57,6 +57,9 @@ class MixerWrap : public Napi::ObjectWrap<MixerWrap> {
   Napi::Value StopRecorder(const Napi::CallbackInfo& info);
   consumers::Recorder& recorder(Napi::Env env, std::uint32_t id);  // ERR_NO_SUCH_RECORDER
   void stopRecorders();
+  Napi::Value SetDsp(const Napi::CallbackInfo& info);
+  Napi::Value SetMasterDsp(const Napi::CallbackInfo& info);
+  Napi::Value ResetLoudness(const Napi::CallbackInfo& info);
   Napi::Value Stream(const Napi::CallbackInfo& info);
   Napi::Value StreamTake(const Napi::CallbackInfo& info);
   Napi::Value StreamStats(const Napi::CallbackInfo& info);

@@ -22,6 +22,19 @@ struct InputMetrics {
   double latencyFrames;        // frames waiting for the mix (smoothed), in mix frames
   std::uint64_t resyncs;       // hard re-syncs
   std::uint8_t locked;         // 1: compensated and holding its target (or on the master's clock)
+  // Peak programme meter (post-fader): sample peak with IEC 60268-18 decay, and its held maximum.
+  float ppmDb[kMaxChannels];
+  float peakHoldDb[kMaxChannels];
+  float gainReductionDb;       // compressor and gate together, now
+};
+
+// EBU R128 / ITU-R BS.1770-4 loudness of the master's output (see dsp/loudness_meter.hpp).
+struct LoudnessMetrics {
+  double momentaryLufs;   // 400 ms
+  double shortTermLufs;   // 3 s
+  double integratedLufs;  // gated, since the last reset
+  double rangeLu;         // loudness range (EBU Tech 3342), since the last reset
+  double truePeakDbtp;    // 4× oversampled, the maximum since the last reset
 };
 
 struct MetricsFrame {
@@ -38,6 +51,12 @@ struct MetricsFrame {
   std::uint32_t inputCount;
   float masterPeakDb[kMaxChannels];
   float masterRmsDb[kMaxChannels];
+  float masterPpmDb[kMaxChannels];
+  float masterPeakHoldDb[kMaxChannels];
+  float masterCompressorGainReductionDb;
+  float limiterGainReductionDb;
+  std::uint32_t limiterLatencyFrames;  // the master chain's constant delay
+  LoudnessMetrics loudness;
   InputMetrics inputs[kMaxInputs];
 };
 

@@ -36,7 +36,7 @@ Engine::Engine(const EngineConfig& config, ClockMode mode, const DeviceClockSpec
       retiredOut_(retired_.consumer()),
       events_(config.eventQueueSize),
       output_(static_cast<std::size_t>(config.outputRingFrames) * config.channels),
-      cycle_(config, CycleLinks{commands_, retiredIn_, events_, output_, metrics_, master_}),
+      cycle_(config, CycleLinks{commands_, retiredIn_, events_, output_, metrics_, master_, masterDsp_}),
       clock_(cycle_, config_),
       host_(periodNs(config)) {
   platform::initRtHooks();

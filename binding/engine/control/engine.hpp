@@ -102,6 +102,14 @@ class Engine {
   bool isPushInput(std::uint32_t id) const;             // NoSuchInputError
   void setStrip(std::uint32_t id, StripParam param, double value);  // NoSuchInputError
   void setMasterGainDb(double db);
+  // The DSP blocks of an input's strip and of the master (applied on the next cycle, smoothed);
+  // their current values (NoSuchInputError). A sidechain id that names no input is the input's own.
+  void setInputDsp(std::uint32_t id, const InputDspParams& params);
+  InputDspParams inputDsp(std::uint32_t id) const;
+  void setMasterDsp(const MasterDspParams& params);
+  const MasterDspParams& masterDsp() const noexcept { return masterDsp_.current(); }
+  // The master's loudness meter starts over (integrated loudness, range, true peak).
+  void resetLoudness();
   // A generator's clock offset from the master, from now on (NoSuchInputError; false: not a
   // generator).
   bool setClockPpm(std::uint32_t id, double ppm);
@@ -183,6 +191,7 @@ class Engine {
   rt::SpmcRing<float> output_;
   rt::Snapshot<MetricsFrame> metrics_;
   MasterControls master_;
+  MasterDspControls masterDsp_{MasterDspParams{}};
   MixCycle cycle_;
   MasterClock clock_;
   PeriodicThread clockThread_;  // ClockMode::Virtual

@@ -69,7 +69,7 @@ std::uint32_t Engine::addInput(const InputSpec& spec) {
     target = std::max(minTarget, static_cast<std::uint32_t>(std::lround(spec.targetLatencyMs * rate / 1000.0)));
   const std::uint32_t ringFrames = nextPow2(std::max({8 * devicePeriod, rate / 2, 4 * target}));
   const std::uint32_t id = nextInputId_;
-  auto in = std::make_unique<Input>(id, channels, ringFrames, spec.strip);
+  auto in = std::make_unique<Input>(id, channels, ringFrames, spec.strip, spec.dsp);
   in->rt.primeFrames = prime;
   in->rt.trimWhenFull = device || generator;
   in->startFrame = simulatedFrames_;
@@ -186,6 +186,23 @@ bool Engine::setClockPpm(std::uint32_t id, double ppm) {
 
 void Engine::setMasterGainDb(double db) {
   master_.setGainDb(db);
+  service();
+}
+
+void Engine::setInputDsp(std::uint32_t id, const InputDspParams& params) {
+  input(id).dspControls.store(params);
+  service();
+}
+
+InputDspParams Engine::inputDsp(std::uint32_t id) const { return input(id).dspControls.current(); }
+
+void Engine::setMasterDsp(const MasterDspParams& params) {
+  masterDsp_.store(params);
+  service();
+}
+
+void Engine::resetLoudness() {
+  master_.resetLoudness();
   service();
 }
 

@@ -36,6 +36,7 @@ struct InputSpec {
   std::uint32_t deviceRate = 0;
   std::string label;
   StripParams strip;
+  InputDspParams dsp;  // high-pass, gate, EQ, compressor (all bypassed by default)
   // Drift compensation: unset = the default (on for inputs on their own clock: generators and
   // capture devices; off for push inputs; never for duplex inputs, which share the master's
   // clock). Inputs on their own clock are measured either way.
@@ -44,15 +45,20 @@ struct InputSpec {
 };
 
 struct Input {
-  Input(std::uint32_t id, std::uint32_t channels, std::uint32_t ringFrames, const StripParams& strip)
-      : ring(static_cast<std::size_t>(ringFrames) * channels), controls(strip), rt(id, channels, ring, controls),
-        ringLock(ring.storage(), ring.storageBytes()), selfLock(this, sizeof(Input)) {}
+  Input(std::uint32_t id, std::uint32_t channels, std::uint32_t ringFrames, const StripParams& strip,
+        const InputDspParams& dsp)
+      : ring(static_cast<std::size_t>(ringFrames) * channels), controls(strip), dspControls(dsp),
+        buffer(static_cast<std::size_t>(kMaxPeriodFrames) * channels), rt(id, channels, ring, controls, dspControls, buffer.data()),
+        ringLock(ring.storage(), ring.storageBytes()), bufferLock(buffer.data(), buffer.size() * sizeof(float)),
+        selfLock(this, sizeof(Input)) {}
 
   std::uint32_t id() const noexcept { return rt.id; }
   std::uint32_t channels() const noexcept { return rt.channels; }
 
   rt::SpscRing<float> ring;
   StripControls controls;  // written by the JS thread, read by the cycle
+  InputDspControls dspControls;  // likewise
+  std::vector<float> buffer;     // the cycle's work buffer for this input (see InputRt::buffer)
   ClockStamp stamp;        // the producer's clock, published by whoever produces
   InputRt rt;              // lent to the mix cycle
 
@@ -67,7 +73,7 @@ struct Input {
   std::uint64_t startFrame = 0;  // simulated clock: the master frame it was added at
 
   // Real-time threads read and write these: keep them resident (best effort).
-  platform::LockedRegion ringLock, selfLock;
+  platform::LockedRegion ringLock, bufferLock, selfLock;
 
   // Retirement (JS thread only).
   bool cycleReleased = false;   // the cycle handed rt back

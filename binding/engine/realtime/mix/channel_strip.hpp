@@ -2,7 +2,8 @@
 // Real-time code: arithmetic on preallocated state.
 //
 // Signal path per frame: x · gain (ramped; 0 when muted or soloed out) → input meter (post-fader,
-// pre-pan) → pan gains (ramped, see pan_law.hpp) → added to the mix bus.
+// pre-pan) → pan gains (ramped, see pan_law.hpp) → added to the mix bus. The strip's DSP blocks
+// (input_dsp.hpp) run before it, on the same buffer.
 #pragma once
 
 #include <cmath>
@@ -51,8 +52,9 @@ class ChannelStrip {
       for (unsigned o = 0; o < 2; ++o) pan_[i][o].setTarget(p.g[i][o], rampFrames_);
   }
 
-  // Adds `frames` interleaved frames of `in` (in_ channels) into `bus` (out_ channels).
-  void process(const float* in, float* bus, std::uint32_t frames, WindowMeter& meter) noexcept {
+  // Adds `frames` interleaved frames of `io` (in_ channels) into `bus` (out_ channels), leaving the
+  // post-fader signal in `io` (for the peak programme meter).
+  void process(float* io, float* bus, std::uint32_t frames, WindowMeter& meter) noexcept {
     meter.beginBlock();
     for (std::uint32_t f = 0; f < frames; ++f) {
       const float g = gain_.next();
@@ -60,7 +62,8 @@ class ChannelStrip {
       for (unsigned i = 0; i < 2; ++i)
         for (unsigned o = 0; o < 2; ++o) pg[i][o] = pan_[i][o].next();
       for (std::uint32_t i = 0; i < in_; ++i) {
-        const float x = in[f * in_ + i] * g;
+        const float x = io[f * in_ + i] * g;
+        io[f * in_ + i] = x;
         meter.add(i, x);
         for (std::uint32_t o = 0; o < out_; ++o) bus[f * out_ + o] += x * pg[i][o];
       }

@@ -10,6 +10,7 @@
 #include "engine/metrics.hpp"
 #include "engine/realtime/mix/input_pull.hpp"
 #include "engine/realtime/mix/input_rt.hpp"
+#include "engine/realtime/mix/master_dsp.hpp"
 #include "engine/realtime/mix/meter.hpp"
 
 namespace ringmix::engine {
@@ -51,7 +52,8 @@ class CycleStats {
   }
 
   // The snapshot to publish: the counters and every input's state now.
-  const MetricsFrame& build(const WindowMeter& master, InputRt* const* inputs, std::uint32_t inputCount) noexcept {
+  const MetricsFrame& build(const WindowMeter& master, const MasterDsp& dsp, InputRt* const* inputs,
+                            std::uint32_t inputCount) noexcept {
     MetricsFrame& m = snapshot_;
     m.frames = frames_;
     m.cycles = cycles_;
@@ -67,7 +69,14 @@ class CycleStats {
     for (std::uint32_t o = 0; o < kMaxChannels; ++o) {
       m.masterPeakDb[o] = o < channels_ ? master.peakDb(o) : -INFINITY;
       m.masterRmsDb[o] = o < channels_ ? master.rmsDb(o) : -INFINITY;
+      m.masterPpmDb[o] = o < channels_ ? dsp.peaks().peakDb(o) : -INFINITY;
+      m.masterPeakHoldDb[o] = o < channels_ ? dsp.peaks().holdDb(o) : -INFINITY;
     }
+    m.masterCompressorGainReductionDb = dsp.compressorGainReductionDb();
+    m.limiterGainReductionDb = dsp.limiterGainReductionDb();
+    m.limiterLatencyFrames = dsp.latencyFrames();
+    const LoudnessMeter& l = dsp.loudness();
+    m.loudness = {l.momentaryLufs(), l.shortTermLufs(), l.integratedLufs(), l.rangeLu(), l.truePeakDbtp()};
     for (std::uint32_t i = 0; i < inputCount; ++i) {
       const InputRt& in = *inputs[i];
       InputMetrics& im = m.inputs[i];
@@ -76,7 +85,10 @@ class CycleStats {
       for (std::uint32_t c = 0; c < kMaxChannels; ++c) {
         im.peakDb[c] = c < in.channels ? in.meter.peakDb(c) : -INFINITY;
         im.rmsDb[c] = c < in.channels ? in.meter.rmsDb(c) : -INFINITY;
+        im.ppmDb[c] = c < in.channels ? in.ppm.peakDb(c) : -INFINITY;
+        im.peakHoldDb[c] = c < in.channels ? in.ppm.holdDb(c) : -INFINITY;
       }
+      im.gainReductionDb = in.dsp.gainReductionDb();
       im.fillFrames = static_cast<std::uint32_t>(in.ring.sizeApprox() / in.channels);
       im.underruns = in.underruns;
       im.overruns = in.ring.droppedItems() / in.channels + in.trimmedFrames;

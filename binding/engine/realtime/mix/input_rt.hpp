@@ -9,7 +9,10 @@
 
 #include "engine/realtime/drift/clock_stamp.hpp"
 #include "engine/realtime/drift/drift_loop.hpp"
+#include "engine/realtime/dsp/peak_meter.hpp"
 #include "engine/realtime/mix/channel_strip.hpp"
+#include "engine/realtime/mix/dsp_controls.hpp"
+#include "engine/realtime/mix/input_dsp.hpp"
 #include "engine/realtime/mix/meter.hpp"
 #include "engine/realtime/dsp/resampler.hpp"
 #include "engine/realtime/mix/strip_controls.hpp"
@@ -18,8 +21,10 @@
 namespace ringmix::engine {
 
 struct InputRt {
-  InputRt(std::uint32_t id_, std::uint32_t channels_, rt::SpscRing<float>& ring_, const StripControls& controls_)
-      : id(id_), channels(channels_), ring(ring_), source(ring_.consumer()), controls(controls_) {}
+  InputRt(std::uint32_t id_, std::uint32_t channels_, rt::SpscRing<float>& ring_, const StripControls& controls_,
+          const InputDspControls& dspControls_, float* buffer_)
+      : id(id_), channels(channels_), ring(ring_), source(ring_.consumer()), controls(controls_),
+        dspControls(dspControls_), buffer(buffer_) {}
 
   const std::uint32_t id;
   const std::uint32_t channels;
@@ -52,8 +57,15 @@ struct InputRt {
   // Mix-cycle state.
   const StripControls& controls;
   std::uint64_t controlsSeen = 0;
+  const InputDspControls& dspControls;
+  std::uint64_t dspSeen = 0;
+  // This cycle's frames (kMaxPeriodFrames × channels, owned by the control side's Input): pulled,
+  // processed by the DSP blocks, read by the compressors it is the sidechain of, then mixed.
+  float* const buffer;
+  InputDsp dsp;
   ChannelStrip strip;
   WindowMeter meter;
+  PeakProgrammeMeter ppm;  // post-fader, like `meter`
   std::uint64_t underruns = 0;
   std::uint64_t trimmedFrames = 0;  // dropped to bring a (nearly) full ring back to primeFrames
   bool primed = false;

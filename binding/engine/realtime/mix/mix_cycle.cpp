@@ -19,6 +19,8 @@ MixCycle::MixCycle(const EngineConfig& config, const CycleLinks& links)
       stats_(config) {
   masterGain_.reset(1.0f);
   masterMeter_.configure(meterBlocks_);
+  masterDsp_.configure(config.sampleRate, config.channels, rampFrames_);
+  if (links_.masterDsp.pull(masterDspSeen_, masterDspScratch_)) masterDsp_.set(masterDspScratch_);
 }
 
 void MixCycle::updateSolo() noexcept {
@@ -41,6 +43,9 @@ void MixCycle::apply(const Command& c) noexcept {
       const bool any = anySolo_ || in->strip.params().solo;
       in->strip.configure(in->channels, config_.channels, rampFrames_, in->strip.params(), any);
       in->meter.configure(meterBlocks_);
+      in->ppm.configure(config_.sampleRate, in->channels);
+      in->dsp.configure(config_.sampleRate, in->channels, rampFrames_);
+      if (in->dspControls.pull(in->dspSeen, dspScratch_)) in->dsp.set(dspScratch_);
       if (in->strip.params().solo) updateSolo();
       return;
     }
@@ -65,7 +70,7 @@ void MixCycle::drainCommands() noexcept {
 
 void MixCycle::publishState() noexcept {
   pullControls();
-  links_.metrics.publish(stats_.build(masterMeter_, inputs_, inputCount_));
+  links_.metrics.publish(stats_.build(masterMeter_, masterDsp_, inputs_, inputCount_));
 }
 
 // Newest strip and master parameters (see strip_controls.hpp): a version check per input.
@@ -81,6 +86,16 @@ void MixCycle::pullControls() noexcept {
   if (soloChanged) updateSolo();
   double masterDb = 0.0;
   if (links_.master.pull(masterSeen_, masterDb)) masterGain_.setTarget(dbToGain(masterDb), rampFrames_);
+  for (std::uint32_t i = 0; i < inputCount_; ++i) {
+    InputRt& in = *inputs_[i];
+    if (in.dspControls.pull(in.dspSeen, dspScratch_)) in.dsp.set(dspScratch_);
+  }
+  if (links_.masterDsp.pull(masterDspSeen_, masterDspScratch_)) masterDsp_.set(masterDspScratch_);
+  const std::uint64_t resets = links_.master.loudnessResets();
+  if (resets != loudnessResetsSeen_) {
+    loudnessResetsSeen_ = resets;
+    masterDsp_.resetLoudness();
+  }
 }
 
 void MixCycle::retireAll() noexcept {
@@ -119,26 +134,34 @@ std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t timeNs, std::int6
   const MasterTime master = masterTime(timeNs);
   const std::uint32_t out = config_.channels;
   float* bus = bus_;
-  float* scratch = scratch_;
   std::memset(bus, 0, static_cast<std::size_t>(frames) * out * sizeof(float));
 
+  // Every input pulled and through its front blocks first, so that any of them can be another's
+  // sidechain this cycle; then compressors, faders and pans into the bus.
   for (std::uint32_t i = 0; i < inputCount_; ++i) {
     InputRt& in = *inputs_[i];
-    if (in.duplex) feedDuplex(in, deviceIn, deviceInChannels, frames, scratch);
-    const PullOutcome pulled = pullInput(in, scratch, frames, config_.periodFrames, master);
+    if (in.duplex) feedDuplex(in, deviceIn, deviceInChannels, frames, scratch_);
+    const PullOutcome pulled = pullInput(in, in.buffer, frames, config_.periodFrames, master);
     if (pulled.resynced) links_.events.tryPush(Event{EventType::Resync, in.id, stats_.frames(), pulled.errorFrames});
-    in.strip.process(scratch, bus, frames, in.meter);
+    in.dsp.processFront(in.buffer, frames);
+  }
+  for (std::uint32_t i = 0; i < inputCount_; ++i) {
+    InputRt& in = *inputs_[i];
+    const InputRt* side = sidechainOf(in);
+    in.dsp.processCompressor(in.buffer, side ? side->buffer : nullptr, side ? side->channels : 0, frames);
+    in.strip.process(in.buffer, bus, frames, in.meter);
+    in.ppm.add(in.buffer, frames);
   }
 
-  masterMeter_.beginBlock();
   for (std::uint32_t f = 0; f < frames; ++f) {
     const float g = masterGain_.next();
-    for (std::uint32_t o = 0; o < out; ++o) {
-      float& v = bus[f * out + o];
-      v *= g;
-      masterMeter_.add(o, v);
-    }
+    for (std::uint32_t o = 0; o < out; ++o) bus[f * out + o] *= g;
   }
+  // EQ, compressor, limiter; loudness and the peak programme meter read what leaves it.
+  masterDsp_.process(bus, frames);
+  masterMeter_.beginBlock();
+  for (std::uint32_t f = 0; f < frames; ++f)
+    for (std::uint32_t o = 0; o < out; ++o) masterMeter_.add(o, bus[f * out + o]);
   masterMeter_.commitBlock(frames);
 
   // Consumers get the float mix as it is; a device gets it clipped (see clip.hpp).
@@ -151,8 +174,18 @@ std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t timeNs, std::int6
   }
   const double cycleUs = static_cast<double>(platform::nowNs() - t0) / 1e3;
   stats_.record(frames, cycleUs, lateNs);
-  links_.metrics.publish(stats_.build(masterMeter_, inputs_, inputCount_));
+  links_.metrics.publish(stats_.build(masterMeter_, masterDsp_, inputs_, inputCount_));
   return clipped;
+}
+
+// The input whose signal drives `in`'s compressor, if another one (a linear search: at most
+// kMaxInputs, and only for a compressor with a sidechain).
+const InputRt* MixCycle::sidechainOf(const InputRt& in) const noexcept {
+  const std::uint32_t id = in.dsp.sidechainId();
+  if (id == 0 || id == in.id) return nullptr;
+  for (std::uint32_t i = 0; i < inputCount_; ++i)
+    if (inputs_[i]->id == id) return inputs_[i];
+  return nullptr;  // removed: the compressor listens to its own input again
 }
 
 void MixCycle::noteXrun(std::int64_t overNs) noexcept {

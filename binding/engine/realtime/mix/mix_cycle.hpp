@@ -12,7 +12,9 @@
 #include "engine/realtime/drift/clock_dll.hpp"
 #include "engine/realtime/drift/clock_stamp.hpp"
 #include "engine/realtime/mix/cycle_stats.hpp"
+#include "engine/realtime/mix/dsp_controls.hpp"
 #include "engine/realtime/mix/input_rt.hpp"
+#include "engine/realtime/mix/master_dsp.hpp"
 #include "engine/realtime/mix/meter.hpp"
 #include "engine/realtime/mix/ramp.hpp"
 #include "engine/realtime/mix/strip_controls.hpp"
@@ -33,6 +35,7 @@ struct CycleLinks {
   rt::SpmcRing<float>& output;
   rt::Snapshot<MetricsFrame>& metrics;
   const MasterControls& master;
+  const MasterDspControls& masterDsp;
 };
 
 class MixCycle {
@@ -77,6 +80,7 @@ class MixCycle {
   void pullControls() noexcept;
   void updateSolo() noexcept;
   MasterTime masterTime(std::int64_t timeNs) noexcept;
+  const InputRt* sidechainOf(const InputRt& in) const noexcept;
 
   const EngineConfig config_;
   CycleLinks links_;
@@ -88,12 +92,17 @@ class MixCycle {
   std::size_t meterBlocks_;
 
   // Inline, so they are part of the engine's memory (locked with it).
-  float scratch_[kMaxPeriodFrames * kMaxChannels] = {};  // one input's frames
+  float scratch_[kMaxPeriodFrames * kMaxChannels] = {};  // a duplex input's device frames
   float bus_[kMaxPeriodFrames * kMaxChannels] = {};      // the mix
 
   LinearRamp masterGain_;
   std::uint64_t masterSeen_ = 0;
   WindowMeter masterMeter_;
+  MasterDsp masterDsp_;
+  std::uint64_t masterDspSeen_ = 0, loudnessResetsSeen_ = 0;
+  // Where pulled parameter sets land (too large for the stack of a callback thread).
+  InputDspParams dspScratch_{};
+  MasterDspParams masterDspScratch_{};
   CycleStats stats_;
 
   // The master clock measured against time, for drift compensation (see masterTime()).

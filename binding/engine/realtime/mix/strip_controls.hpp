@@ -50,9 +50,13 @@ class StripControls {
   std::atomic<std::uint64_t> version_{0};
 };
 
-// The master strip's gain, the same way.
+// The master strip's gain, the same way; and how many times the loudness meter was asked to
+// start over (a count, so that no request is lost between two cycles).
 class MasterControls {
  public:
+  void resetLoudness() noexcept { loudnessResets_.fetch_add(1, std::memory_order_release); }
+  std::uint64_t loudnessResets() const noexcept { return loudnessResets_.load(std::memory_order_acquire); }
+
   void setGainDb(double db) noexcept {
     gainDb_.store(db, std::memory_order_relaxed);
     version_.fetch_add(1, std::memory_order_release);
@@ -68,6 +72,7 @@ class MasterControls {
  private:
   std::atomic<double> gainDb_{0.0};
   std::atomic<std::uint64_t> version_{0};
+  std::atomic<std::uint64_t> loudnessResets_{0};
 };
 
 }  // namespace ringmix::engine

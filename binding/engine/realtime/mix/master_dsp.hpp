@@ -1,0 +1,58 @@
+// MasterDsp: the master's chain after its fader, EQ → compressor → true-peak limiter (last, so
+// nothing after it can push a peak over its ceiling), and the meters that read what leaves it:
+// peak programme meter with hold, and EBU R128 loudness with true peak. Real-time code.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "engine/realtime/dsp/compressor.hpp"
+#include "engine/realtime/dsp/equalizer.hpp"
+#include "engine/realtime/dsp/limiter.hpp"
+#include "engine/realtime/dsp/loudness_meter.hpp"
+#include "engine/realtime/dsp/peak_meter.hpp"
+#include "engine/realtime/mix/dsp_controls.hpp"
+
+namespace ringmix::engine {
+
+class MasterDsp {
+ public:
+  void configure(double sampleRate, std::uint32_t channels, std::uint32_t smoothFrames) noexcept {
+    eq_.configure(sampleRate, channels, smoothFrames);
+    compressor_.configure(sampleRate, channels, smoothFrames);
+    limiter_.configure(sampleRate, channels);
+    loudness_.configure(sampleRate, channels);
+    peaks_.configure(sampleRate, channels);
+  }
+
+  void set(const MasterDspParams& p) noexcept {
+    eq_.set(p.eq);
+    compressor_.set(p.compressor);
+    limiter_.set(p.limiter);
+  }
+
+  void process(float* io, std::uint32_t frames) noexcept {
+    eq_.process(io, frames);
+    compressor_.process(io, nullptr, 0, frames);
+    limiter_.process(io, frames);
+    loudness_.add(io, frames);
+    peaks_.add(io, frames);
+  }
+
+  void resetLoudness() noexcept { loudness_.reset(); }
+
+  const LoudnessMeter& loudness() const noexcept { return loudness_; }
+  const PeakProgrammeMeter& peaks() const noexcept { return peaks_; }
+  float compressorGainReductionDb() const noexcept { return compressor_.gainReductionDb(); }
+  float limiterGainReductionDb() const noexcept { return limiter_.gainReductionDb(); }
+  std::uint32_t latencyFrames() const noexcept { return limiter_.latencyFrames(); }
+
+ private:
+  Equalizer eq_;
+  Compressor compressor_;
+  TruePeakLimiter limiter_;
+  LoudnessMeter loudness_;
+  PeakProgrammeMeter peaks_;
+};
+
+}  // namespace ringmix::engine
