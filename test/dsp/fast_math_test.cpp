@@ -30,3 +30,16 @@ TEST_CASE("fastExp2 is within 1e-8 relative of exp2 (under 1e-7 dB)") {
   CHECK(std::isfinite(fastExp2(std::nan(""))));
   CHECK(fastFromDb(-6.0205999132796239) == doctest::Approx(0.5).epsilon(1e-9));
 }
+
+TEST_CASE("fastExp2f is within 4e-7 relative of exp2 (under 4e-6 dB)") {
+  double worst = 0.0;
+  for (double y = -125.0; y <= 125.0; y += 0.000731) {
+    const auto yf = static_cast<float>(y);
+    worst = std::fmax(worst, std::fabs(static_cast<double>(fastExp2f(yf)) / std::exp2(static_cast<double>(yf)) - 1.0));
+  }
+  MESSAGE("fastExp2f max relative error: " << worst << " (" << 20.0 * std::log10(1.0 + worst) << " dB)");
+  CHECK(worst < 4e-7);
+  CHECK(fastExp2f(0.0f) == 1.0f);
+  CHECK(std::isfinite(fastExp2f(std::nanf(""))));
+  CHECK(fastExp2f(-1000.0f) > 0.0f);
+}

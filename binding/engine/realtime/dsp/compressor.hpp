@@ -56,8 +56,8 @@ class Compressor {
     lastGr_ = 0.0f;
     wet_.reset(params_.enabled ? 1.0 : 0.0);
     makeup_.reset(makeupTarget());
-    cachedDb_ = 0.0;
-    cachedGain_ = 1.0;
+    heldLevel_ = 0.0f;
+    heldTarget_ = 0.0;
   }
 
   // io: `frames` interleaved frames of the configured channels. sidechain: null (detect io), or
@@ -111,6 +111,7 @@ class Compressor {
     release_ = coefficient(std::fmax(releaseMs - hold_.delayFrames() * 1000.0 / fs_, 0.0), fs_);
     makeup_.setTarget(makeupTarget(), smooth_);
     wet_.setTarget(p.enabled ? 1.0 : 0.0, smooth_);
+    heldTarget_ = target(heldLevel_);  // the new curve for the level being held
   }
 
   // The static curve's gain reduction for a detected level (linear amplitude).
@@ -123,26 +124,47 @@ class Compressor {
     return slope_ * d * d / (2.0 * knee_);
   }
 
+  // Two passes per sub-block: the sequential part (detector, curve, smoothing) writes each
+  // frame's gain in dB; then the gains are exponentiated and applied in a loop the compiler
+  // vectorises. The curve (one log) is evaluated only when the held level changes, which
+  // PeakHold makes rare: at most a new peak or a segment leaving the window.
   template <int C, int DC>
   void run(float* io, const float* det, std::uint32_t frames) noexcept {
-    double g = g_, gr = 0.0;
-    for (std::uint32_t f = 0; f < frames; ++f) {
-      float a = std::fabs(det[f * DC]);
-      if constexpr (DC == 2) a = std::max(a, std::fabs(det[f * DC + 1]));
-      const double c = target(hold_.push(a));
-      g += (c > g ? attack_ : release_) * (c - g);
-      if (c == 0.0 && g < 1e-9) g = 0.0;  // end the release's tail exactly
-      const double wet = wet_.next();
-      const double db = wet * (makeup_.next() - g);
-      if (db != cachedDb_) {  // below threshold and settled, the gain stays put: no exp2
-        cachedDb_ = db;
-        cachedGain_ = fastmath::fastFromDb(db);
+    constexpr std::uint32_t kSub = 64;
+    double g = g_, gr = 0.0, heldTarget = heldTarget_;
+    float heldLevel = heldLevel_;
+    for (std::uint32_t done = 0; done < frames;) {
+      const std::uint32_t n = std::min(kSub, frames - done);
+      const float* d = det + static_cast<std::size_t>(done) * DC;
+      float* x = io + static_cast<std::size_t>(done) * C;
+      float db[kSub];
+      const bool steady = wet_.settled() && makeup_.settled();
+      const double wetNow = wet_.current(), makeupNow = makeup_.current();
+      for (std::uint32_t f = 0; f < n; ++f) {
+        float a = std::fabs(d[f * DC]);
+        if constexpr (DC == 2) a = std::max(a, std::fabs(d[f * DC + 1]));
+        const float held = hold_.push(a);
+        if (held != heldLevel) {
+          heldLevel = held;
+          heldTarget = target(held);
+        }
+        const double c = heldTarget;
+        g += (c > g ? attack_ : release_) * (c - g);
+        if (c == 0.0 && g < 1e-9) g = 0.0;  // end the release's tail exactly
+        const double wet = steady ? wetNow : wet_.next();
+        const double makeup = steady ? makeupNow : makeup_.next();
+        db[f] = static_cast<float>(wet * (makeup - g));
+        gr = std::max(gr, wet * g);
       }
-      const auto gain = static_cast<float>(cachedGain_);
-      for (int ch = 0; ch < C; ++ch) io[f * C + ch] *= gain;
-      gr = std::max(gr, wet * g);
+      for (std::uint32_t f = 0; f < n; ++f) {
+        const float gain = fastmath::fastExp2f(db[f] * static_cast<float>(1.0 / fastmath::kDbPerLog2));
+        for (int ch = 0; ch < C; ++ch) x[f * C + ch] *= gain;
+      }
+      done += n;
     }
     g_ = g;
+    heldLevel_ = heldLevel;
+    heldTarget_ = heldTarget;
     lastGr_ = static_cast<float>(gr);
   }
 
@@ -156,7 +178,8 @@ class Compressor {
   PeakHold hold_;
   ParamRamp makeup_, wet_;
   double g_ = 0.0;  // smoothed gain reduction, dB
-  double cachedDb_ = 0.0, cachedGain_ = 1.0;
+  float heldLevel_ = 0.0f;  // the detector's last level and its curve's target
+  double heldTarget_ = 0.0;
   float lastGr_ = 0.0f;
 };
 

@@ -3,6 +3,7 @@
 // (tested against std::log2/std::exp2 in test/dsp/fast_math_test.cpp):
 //   fastLog2: |error| < 5e-8 (in dB: 20·log10(x) = 6.0206·log2(x), under 3e-7 dB), x ≥ 1e-30
 //   fastExp2: relative error < 1e-8 (under 1e-7 dB), y within ±1000
+//   fastExp2f: relative error < 4e-7 (under 4e-6 dB), y within ±126
 // Real-time code: arithmetic only.
 #pragma once
 
@@ -40,6 +41,18 @@ inline double fastExp2(double y) noexcept {
   const double p =
       1.0 + u * (1.0 + u * (1.0 / 2 + u * (1.0 / 6 + u * (1.0 / 24 + u * (1.0 / 120 + u * (1.0 / 720 + u * (1.0 / 5040)))))));
   return p * std::bit_cast<double>(static_cast<std::uint64_t>(n + 1023) << 52);
+}
+
+// Single precision, for gains applied to float audio: 2^f to the 6th power (the first term
+// left out is below 1.2e-7), relative error < 4e-7 (under 4e-6 dB), y within ±126. Branch-free
+// and written on plain values so a loop of it vectorises (4 gains per SSE instruction).
+inline float fastExp2f(float y) noexcept {
+  y = y > -126.0f ? y : -126.0f;  // NaN compares false: it becomes -126
+  y = y < 126.0f ? y : 126.0f;
+  const std::int32_t n = static_cast<std::int32_t>(y + 127.5f) - 127;  // floor(y + ½) for y > -127.5
+  const float u = (y - static_cast<float>(n)) * 0.693147181f;
+  const float p = 1.0f + u * (1.0f + u * (0.5f + u * (1.0f / 6 + u * (1.0f / 24 + u * (1.0f / 120 + u * (1.0f / 720))))));
+  return p * std::bit_cast<float>(static_cast<std::uint32_t>(n + 127) << 23);
 }
 
 inline double fastDb(double amplitude) noexcept { return kDbPerLog2 * fastLog2(amplitude); }
