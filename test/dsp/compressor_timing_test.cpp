@@ -73,7 +73,7 @@ TEST_CASE("attack and release time constants: the 63 % point of the step respons
   MESSAGE("time constants: worst relative error " << worst * 100.0 << " %");
 }
 
-TEST_CASE("threshold, ratio and knee changes move the gain gradually; makeup ramps") {
+TEST_CASE("threshold, ratio and knee changes move the gain gradually, makeup ramps") {
   const double fs = 48000.0;
   const std::size_t frames = 48000, at = 94 * 256;
   const CompressorParams before{true, -20, 4, 10, 100, 6, 0};
@@ -99,7 +99,7 @@ TEST_CASE("threshold, ratio and knee changes move the gain gradually; makeup ram
   CHECK(maxStep(grTrace(fs, instant, {0}, {-6}, frames, at, &lower), at - 1, frames) > 5.0);
 }
 
-TEST_CASE("enabling and disabling crossfade with the dry signal; disabled, the audio is untouched") {
+TEST_CASE("enabling and disabling crossfade with the dry signal, bypassed the audio is untouched") {
   const double fs = 48000.0;
   const std::size_t frames = 48000, on = 47 * 256, off = 141 * 256;
   Compressor c;

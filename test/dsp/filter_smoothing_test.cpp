@@ -65,7 +65,7 @@ EqParams eq(EqBand low, EqBand mid, EqBand high) { return {true, low, mid, high}
 
 }  // namespace
 
-TEST_CASE("equalizer changes crossfade without clicks; instant switches click") {
+TEST_CASE("equalizer changes crossfade without clicks, instant switches click") {
   const EqBand flatLow{100, 0, 0.7071}, flatMid{1000, 0, 1}, flatHigh{10000, 0, 0.7071};
   checkChange<Equalizer>("high shelf 5 kHz -18 -> +18 dB, 200 Hz tone", eq(flatLow, flatMid, {5000, -18, 0.7071}),
                          eq(flatLow, flatMid, {5000, 18, 0.7071}), 200, true);
@@ -80,7 +80,7 @@ TEST_CASE("equalizer changes crossfade without clicks; instant switches click") 
                          true);
 }
 
-TEST_CASE("high-pass changes crossfade without clicks; instant switches click") {
+TEST_CASE("high-pass changes crossfade without clicks, instant switches click") {
   checkChange<HighPass>("20 -> 200 Hz (24 dB), 150 Hz tone", HighPassParams{true, 20, 24}, HighPassParams{true, 200, 24}, 150, true);
   checkChange<HighPass>("80 Hz 12 -> 24 dB, 100 Hz tone", HighPassParams{true, 80, 12}, HighPassParams{true, 80, 24}, 100, false);
   checkChange<HighPass>("bypass -> 200 Hz, 150 Hz tone", HighPassParams{}, HighPassParams{true, 200, 24}, 150, true);
