@@ -74,8 +74,10 @@ inline BiquadCoefs highShelf(double fs, double f0, double gainDb, double q) noex
 // biquad_chain.hpp run the same arithmetic, sharing each history between neighbouring sections).
 // Why DF-I and double: DF-I's state is only the signal's own past (x[n-1], x[n-2], y[n-1],
 // y[n-2]), whatever the coefficients, so a filter whose coefficients change starts from the
-// signal's real history; and at 20 Hz / 48 kHz a1 ≈ -2 + 7e-6, so float state would quantise the
-// poles' distance from the unit circle to a few bits (shelves there measured ±0.5 dB off in float).
+// signal's real history; and at 20 Hz / 48 kHz a1 ≈ -2 + 7e-6, so float quantises the poles'
+// distance from the unit circle to a few bits. Measured on float TDF-II (float coefficients):
+// a Q = 8 peak at 25 Hz is 0.35 dB off its design and adds error 39 dB below its output, a 20 Hz
+// shelf 0.06 dB and -50 dB; in double DF-I every filter tested is within 0.002 dB.
 struct BiquadDf1 {
   double x1 = 0, x2 = 0, y1 = 0, y2 = 0;
   double process(const BiquadCoefs& c, double x) noexcept {

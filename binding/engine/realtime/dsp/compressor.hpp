@@ -1,7 +1,7 @@
 // Compressor: feed-forward, stereo-linked, peak-sensing, after Giannoulis, Massberg & Reiss,
 // "Digital Dynamic Range Compressor Design" (JAES 2012): the gain computer works on the level in
 // dB and its gain reduction is smoothed in the dB domain. Real-time code: arithmetic on
-// fixed-size members; no per-sample std::log/std::pow (fast_math.hpp, errors < 1e-6 dB).
+// fixed-size members; no per-sample std::log/std::pow (fast_math.hpp: errors under 4e-6 dB).
 //
 //  1. Detector: the max of |x| over the channels (of io, or of the sidechain when one is given:
 //     ducking), through PeakHold, so a steady square wave or sine of amplitude A reads
@@ -12,7 +12,8 @@
 //  3. Smoothing in dB: g += (1 - α)(c - g), α = e^(-1/(τ·fs)), τ = attack while c > g, else release.
 //     Time constant = the 63 % (1 - 1/e) point of the gain reduction's step response. Attack: exactly
 //     τ = attackMs. Release: the detector's hold delays the start by H, so the one-pole runs with
-//     τ = releaseMs - H, and the 63 % point again falls at releaseMs (± S/2 frames of PeakHold).
+//     τ = releaseMs - H, and the 63 % point again falls at releaseMs (± S/2 frames of PeakHold;
+//     the hold lasts at least one segment, ~0.5 ms, so no release is quicker than that).
 //  4. Gain = makeup - g (dB), makeup ramped over smoothFrames. Threshold, ratio and knee move c,
 //     which step 3 smooths, so they need no ramp of their own. Enabling/disabling crossfades the
 //     gain with 0 dB over smoothFrames; disabled and settled, process() returns at once.

@@ -4,6 +4,7 @@
 // signal (crossfade_chain.hpp). Changes crossfade over smoothFrames. Real-time code.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 
 #include "engine/realtime/dsp/biquad.hpp"
@@ -30,8 +31,7 @@ class Equalizer {
     if (!p.enabled) return c;
     const EqBand* bands[3] = {&p.low, &p.mid, &p.high};
     for (int b = kLow; b <= kHigh; ++b) {
-      // NaN compares unequal to 0 and is clamped to the gain limit by bandCoefs, like any value.
-      if (bands[b]->gainDb == 0.0) continue;
+      if (!(std::fabs(bands[b]->gainDb) > 0.0)) continue;  // 0 dB (or NaN): the identity, left out
       c.addSection(bandCoefs(sampleRate, static_cast<Band>(b), *bands[b]), b);
     }
     return c;
