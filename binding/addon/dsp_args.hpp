@@ -35,8 +35,8 @@ class DspArgs {
  public:
   DspArgs(Napi::Env env, double sampleRate) : env_(env), sampleRate_(sampleRate) {}
 
-  InputDspParams input(const Napi::Object& o, const char* name) const {
-    InputDspParams p;
+  engine::InputDspParams input(const Napi::Object& o, const char* name) const {
+    engine::InputDspParams p;
     p.highPass = highPass(block(o, "highPass", name), std::string(name) + ".highPass");
     p.gate = gate(block(o, "gate", name), std::string(name) + ".gate");
     p.eq = eq(block(o, "eq", name), std::string(name) + ".eq");
@@ -45,8 +45,8 @@ class DspArgs {
     return p;
   }
 
-  MasterDspParams master(const Napi::Object& o, const char* name) const {
-    MasterDspParams p;
+  engine::MasterDspParams master(const Napi::Object& o, const char* name) const {
+    engine::MasterDspParams p;
     p.eq = eq(block(o, "eq", name), std::string(name) + ".eq");
     p.compressor = compressor(block(o, "compressor", name), std::string(name) + ".compressor");
     const Napi::Object l = block(o, "limiter", name);
@@ -79,29 +79,29 @@ class DspArgs {
     return f;
   }
 
-  HighPassParams highPass(const Napi::Object& o, const std::string& name) const {
-    HighPassParams p;
+  engine::dsp::HighPassParams highPass(const Napi::Object& o, const std::string& name) const {
+    engine::dsp::HighPassParams p;
     p.enabled = flag(o, "enabled", name);
     p.frequency = frequency(o, name, dsprange::kHighPassHz);
     p.slope = static_cast<int>(num(o, "slope", name, {12, 24, true}));
     if (p.slope != 12 && p.slope != 24) throw rangeError(env_, name + ".slope must be 12 or 24");
     return p;
   }
-  EqBand band(const Napi::Object& o, const char* key, const std::string& name) const {
+  engine::dsp::EqBand band(const Napi::Object& o, const char* key, const std::string& name) const {
     const Napi::Object b = block(o, key, name);
     const std::string bn = name + "." + key;
     return {frequency(b, bn, dsprange::kBandHz), num(b, "gainDb", bn, dsprange::kBandGainDb), num(b, "q", bn, dsprange::kQ)};
   }
-  EqParams eq(const Napi::Object& o, const std::string& name) const {
-    EqParams p;
+  engine::dsp::EqParams eq(const Napi::Object& o, const std::string& name) const {
+    engine::dsp::EqParams p;
     p.enabled = flag(o, "enabled", name);
     p.low = band(o, "low", name);
     p.mid = band(o, "mid", name);
     p.high = band(o, "high", name);
     return p;
   }
-  CompressorParams compressor(const Napi::Object& o, const std::string& name) const {
-    CompressorParams p;
+  engine::dsp::CompressorParams compressor(const Napi::Object& o, const std::string& name) const {
+    engine::dsp::CompressorParams p;
     p.enabled = flag(o, "enabled", name);
     p.thresholdDb = num(o, "thresholdDb", name, dsprange::kThresholdDb);
     p.ratio = num(o, "ratio", name, dsprange::kRatio);
@@ -111,8 +111,8 @@ class DspArgs {
     p.makeupDb = num(o, "makeupDb", name, dsprange::kMakeupDb);
     return p;
   }
-  GateParams gate(const Napi::Object& o, const std::string& name) const {
-    GateParams p;
+  engine::dsp::GateParams gate(const Napi::Object& o, const std::string& name) const {
+    engine::dsp::GateParams p;
     p.enabled = flag(o, "enabled", name);
     p.thresholdDb = num(o, "thresholdDb", name, dsprange::kGateThresholdDb);
     p.rangeDb = num(o, "rangeDb", name, dsprange::kGateRangeDb);

@@ -13,6 +13,11 @@
 
 namespace ringmix::engine {
 
+using dsp::CompressorParams;
+using dsp::EqParams;
+using dsp::GateParams;
+using dsp::HighPassParams;
+
 struct InputDspParams {
   HighPassParams highPass;
   GateParams gate;

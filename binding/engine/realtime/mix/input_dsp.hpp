@@ -50,10 +50,10 @@ class InputDsp {
   float gainReductionDb() const noexcept { return compressor_.gainReductionDb() + gate_.gainReductionDb(); }
 
  private:
-  HighPass highPass_;
-  Gate gate_;
-  Equalizer eq_;
-  Compressor compressor_;
+  dsp::HighPass highPass_;
+  dsp::Gate gate_;
+  dsp::Equalizer eq_;
+  dsp::Compressor compressor_;
   std::uint32_t sidechainId_ = 0;
 };
 

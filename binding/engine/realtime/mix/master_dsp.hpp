@@ -48,8 +48,8 @@ class MasterDsp {
   std::uint32_t latencyFrames() const noexcept { return limiter_.latencyFrames(); }
 
  private:
-  Equalizer eq_;
-  Compressor compressor_;
+  dsp::Equalizer eq_;
+  dsp::Compressor compressor_;
   TruePeakLimiter limiter_;
   LoudnessMeter loudness_;
   PeakProgrammeMeter peaks_;
