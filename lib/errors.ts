@@ -5,7 +5,6 @@ import type { DeviceErrorEvent } from './types';
  */
 export type RingmixErrorCode =
   | 'ERR_CLOSED'
-  | 'ERR_CODEC_UNAVAILABLE'
   | 'ERR_DEVICE'
   | 'ERR_DEVICE_NOT_FOUND'
   | 'ERR_INPUT_REMOVED'
@@ -103,7 +102,6 @@ export function fromNative(err: unknown): unknown {
 /** Codes the addon puts on state errors (its TypeErrors and RangeErrors stay as they are). */
 const NATIVE_STATE_CODES: ReadonlySet<string> = new Set<RingmixErrorCode>([
   'ERR_CLOSED',
-  'ERR_CODEC_UNAVAILABLE',
   'ERR_DEVICE',
   'ERR_DEVICE_NOT_FOUND',
   'ERR_INTERNAL',

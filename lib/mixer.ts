@@ -234,9 +234,9 @@ export class Mixer extends EventEmitter<MixerEvents> {
   /**
    * Streams the mix live to an Icecast server (see {@link Broadcast}): encoded on a thread of its
    * own from the next frame produced, sent as the audio makes it, reconnecting with backoff after
-   * the server drops or restarts. Throws `TypeError`/`RangeError` for bad options, `ERR_STREAM_URL`
-   * for a URL it cannot stream to and `ERR_CODEC_UNAVAILABLE` when the encoder library is missing;
-   * everything after that (connecting, a wrong password) arrives as events.
+   * the server drops or restarts. Throws `TypeError`/`RangeError` for bad options and
+   * `ERR_STREAM_URL` for a URL it cannot stream to; everything after that (connecting, a wrong
+   * password) arrives as events.
    */
   stream(options: StreamOptions): Broadcast {
     const engine = this.#engineOrThrow();

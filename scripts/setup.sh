@@ -8,11 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Needed to build the addon. The encoders' libraries are linked statically (libFLAC.a, libopus.a,
-# and libogg.a which both use), so the addon needs none of them at run time, except LAME:
-# libmp3lame-dev gives its header, and the MP3 writer dlopens libmp3lame.so.0 (Debian's
-# libmp3lame.a is not position-independent), so without libmp3lame0 only MP3 is unavailable.
+# libmp3lame.a, and libogg.a which FLAC and Opus use), so the addon needs none of them at run time
+# (libmp3lame-dev still pulls in libmp3lame0 as a package dependency; the addon never loads it).
 BUILD_PKGS=(cmake g++ make ninja-build pkg-config libreaderwriterqueue-dev portaudio19-dev libflac-dev libogg-dev
-            libopus-dev libmp3lame-dev libmp3lame0)
+            libopus-dev libmp3lame-dev)
 # Needed to run the test suite: doctest for ctest, clang for the sanitizer builds, real audio
 # servers for the device tests (JACK's dummy driver, PulseAudio with a null sink, reached through
 # PortAudio's JACK and ALSA host APIs), real decoders (sox, ffmpeg; opus-tools' opusdec and

@@ -75,8 +75,6 @@ Napi::Value MixerWrap::Record(const Napi::CallbackInfo& info) {
     recorder = std::make_shared<consumers::Recorder>(e.output(), e.config().channels, ro);
   } catch (const consumers::WriteError& w) {
     throw withCode(Napi::Error::New(env, w.what()), w.code.c_str());
-  } catch (const consumers::CodecUnavailable& c) {
-    throw stateError(env, "ERR_CODEC_UNAVAILABLE", c.what());
   } catch (const std::invalid_argument& a) {
     throw rangeError(env, a.what());
   }

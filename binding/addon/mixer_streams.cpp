@@ -33,8 +33,6 @@ Napi::Value MixerWrap::Stream(const Napi::CallbackInfo& info) {
   std::shared_ptr<consumers::Streamer> s;
   try {
     s = std::make_shared<consumers::Streamer>(e.output(), e.config().channels, spec);
-  } catch (const consumers::CodecUnavailable& c) {
-    throw stateError(env, "ERR_CODEC_UNAVAILABLE", c.what());
   } catch (const std::invalid_argument& a) {
     throw rangeError(env, a.what());
   }

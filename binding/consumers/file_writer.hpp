@@ -36,14 +36,6 @@ struct WriteError : std::runtime_error {
   std::string code;
 };
 
-// The format's encoder library is not on this machine (it is loaded at run time, so that the
-// addon and the other formats work without it: MP3 needs libmp3lame0). The message names the
-// package to install; `code` is "ERR_CODEC_UNAVAILABLE".
-struct CodecUnavailable : std::runtime_error {
-  explicit CodecUnavailable(const std::string& message) : std::runtime_error(message) {}
-  std::string code = "ERR_CODEC_UNAVAILABLE";
-};
-
 class FileWriter {
  public:
   virtual ~FileWriter() = default;
@@ -59,8 +51,8 @@ class FileWriter {
 };
 
 // Opens (creates or truncates) spec.path for the format. Throws WriteError (the file cannot be
-// created), std::invalid_argument (a format or bit depth not supported) or CodecUnavailable (the
-// format's encoder library is missing; thrown before the file is created).
+// created) or std::invalid_argument (a format or bit depth not supported; thrown before the file
+// is created).
 std::unique_ptr<FileWriter> openWriter(const WriterSpec& spec);
 
 }  // namespace ringmix::consumers

@@ -1,13 +1,23 @@
 #include "consumers/mp3_encoder.hpp"
 
-#include "consumers/lame_library.hpp"
+#include <lame/lame.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdarg>
+#include <cstdio>
 #include <new>
 #include <stdexcept>
 #include <string>
+
+// LAME is linked statically (CMakeLists.txt), from a copy of Debian's libmp3lame.a in which the
+// references to libc's `stderr` (LAME's default message handlers, which Mp3Encoder replaces) are
+// renamed to this variable: the archive is not position-independent, and a shared object cannot
+// hold its relocation against libc's data. Defined here, in the object that pulls LAME in, so that
+// the static link finds it; hidden, so the reference resolves inside the addon.
+extern "C" {
+__attribute__((visibility("hidden"))) std::FILE* ringmix_lame_stderr = stderr;
+}
 
 namespace ringmix::consumers {
 
@@ -18,13 +28,6 @@ constexpr std::size_t kChunkFrames = 4608;
 // LAME's documented worst case for its output buffer: 1.25 * samples + 7200 bytes (the flush
 // and the Info frame need at most 7200 and 2880).
 constexpr std::size_t kMp3BufBytes = kChunkFrames * 5 / 4 + 7200;
-
-// LAME, or CodecUnavailable naming the package to install.
-const LameApi& requireLame() {
-  const LameLibrary& lib = lameLibrary();
-  if (lib.api == nullptr) throw CodecUnavailable("mp3: " + lib.error);
-  return *lib.api;
-}
 
 // LAME prints its messages to stderr by default: the recorder reports through return codes.
 void quiet(const char*, va_list) {}
@@ -69,7 +72,7 @@ std::vector<unsigned short> utf16(const std::string& s) {
 }
 
 // title, artist, album, comment, date (its year) and genre; other keys have no ID3v2 frame here.
-bool setTags(const LameApi& lame, lame_t gf, const std::map<std::string, std::string>& metadata) {
+bool setTags(lame_t gf, const std::map<std::string, std::string>& metadata) {
   bool any = false;
   for (const auto& [key, value] : metadata) {
     if (value.empty()) continue;
@@ -89,26 +92,26 @@ bool setTags(const LameApi& lame, lame_t gf, const std::map<std::string, std::st
       continue;
     }
     if (!any) {
-      lame.id3tag_init(gf);
-      lame.id3tag_add_v2(gf);
-      lame.id3tag_v2_only(gf);  // no ID3v1 at the end: it would follow the stream we pwrite into
+      id3tag_init(gf);
+      id3tag_add_v2(gf);
+      id3tag_v2_only(gf);  // no ID3v1 at the end: it would follow the stream we pwrite into
       any = true;
     }
     if (isAscii(text)) {
-      if (key == "title") lame.id3tag_set_title(gf, text.c_str());
-      else if (key == "artist") lame.id3tag_set_artist(gf, text.c_str());
-      else if (key == "album") lame.id3tag_set_album(gf, text.c_str());
-      else if (key == "date") lame.id3tag_set_year(gf, text.c_str());
-      else if (key == "comment") lame.id3tag_set_comment(gf, text.c_str());
+      if (key == "title") id3tag_set_title(gf, text.c_str());
+      else if (key == "artist") id3tag_set_artist(gf, text.c_str());
+      else if (key == "album") id3tag_set_album(gf, text.c_str());
+      else if (key == "date") id3tag_set_year(gf, text.c_str());
+      else if (key == "comment") id3tag_set_comment(gf, text.c_str());
       // A name outside ID3v1's list is kept as text (-2); a number outside it is not a genre.
-      else if (lame.id3tag_set_genre(gf, text.c_str()) == -1) lame.id3tag_set_textinfo_latin1(gf, "TCON", text.c_str());
+      else if (id3tag_set_genre(gf, text.c_str()) == -1) id3tag_set_textinfo_latin1(gf, "TCON", text.c_str());
     } else {
       const auto wide = utf16(text);
       if (frame != nullptr) {
-        lame.id3tag_set_textinfo_utf16(gf, frame, wide.data());
+        id3tag_set_textinfo_utf16(gf, frame, wide.data());
       } else {
         const unsigned short noDescription[] = {0xFEFF, 0};
-        lame.id3tag_set_comment_utf16(gf, "eng", noDescription, wide.data());
+        id3tag_set_comment_utf16(gf, "eng", noDescription, wide.data());
       }
     }
   }
@@ -151,37 +154,35 @@ int Mp3Encoder::resolveBitrate(std::uint32_t sampleRate, std::uint32_t channels,
   return bitrateKbps;
 }
 
-void Mp3Encoder::LameDeleter::operator()(lame_global_struct* gf) const noexcept { api->lame_close(gf); }
+void Mp3Encoder::LameDeleter::operator()(lame_global_struct* gf) const noexcept { lame_close(gf); }
 
 Mp3Encoder::Mp3Encoder(std::uint32_t sampleRate, std::uint32_t channels, int bitrateKbps, bool infoFrame,
                        const std::map<std::string, std::string>& tags)
-    : api_(requireLame()),
-      kbps_(resolveBitrate(sampleRate, channels, bitrateKbps)),
+    : kbps_(resolveBitrate(sampleRate, channels, bitrateKbps)),
       sampleRate_(sampleRate),
       channels_(channels),
-      lame_(api_.lame_init(), LameDeleter{&api_}),
+      lame_(lame_init()),
       scratch_(kChunkFrames * channels),
       mp3buf_(kMp3BufBytes) {
-  const LameApi& lame = api_;
   lame_t gf = lame_.get();
   if (gf == nullptr) throw std::bad_alloc();
-  lame.lame_set_errorf(gf, quiet);
-  lame.lame_set_debugf(gf, quiet);
-  lame.lame_set_msgf(gf, quiet);
-  lame.lame_set_in_samplerate(gf, static_cast<int>(sampleRate));
-  lame.lame_set_out_samplerate(gf, static_cast<int>(sampleRate));
-  lame.lame_set_num_channels(gf, static_cast<int>(channels));
-  lame.lame_set_mode(gf, channels == 1 ? MONO : JOINT_STEREO);
-  lame.lame_set_VBR(gf, vbr_off);
-  lame.lame_set_brate(gf, kbps_);
+  lame_set_errorf(gf, quiet);
+  lame_set_debugf(gf, quiet);
+  lame_set_msgf(gf, quiet);
+  lame_set_in_samplerate(gf, static_cast<int>(sampleRate));
+  lame_set_out_samplerate(gf, static_cast<int>(sampleRate));
+  lame_set_num_channels(gf, static_cast<int>(channels));
+  lame_set_mode(gf, channels == 1 ? MONO : JOINT_STEREO);
+  lame_set_VBR(gf, vbr_off);
+  lame_set_brate(gf, kbps_);
   // LAME's own default: near-best quality at a cost a consumer thread easily affords.
-  lame.lame_set_quality(gf, 3);
+  lame_set_quality(gf, 3);
   // The Info frame for CBR too: it carries the encoder delay and padding for gapless decoding.
-  lame.lame_set_bWriteVbrTag(gf, infoFrame ? 1 : 0);
+  lame_set_bWriteVbrTag(gf, infoFrame ? 1 : 0);
   // The ID3v2 tag goes out by the caller (id3v2Tag()), so that it knows where the audio starts.
-  lame.lame_set_write_id3tag_automatic(gf, 0);
-  tagged_ = setTags(lame, gf, tags);
-  if (lame.lame_init_params(gf) < 0)
+  lame_set_write_id3tag_automatic(gf, 0);
+  tagged_ = setTags(gf, tags);
+  if (lame_init_params(gf) < 0)
     throw std::invalid_argument("mp3: LAME refused " + std::to_string(sampleRate) + " Hz, " +
                                 std::to_string(channels) + " channels, " + std::to_string(kbps_) + " kbit/s");
 }
@@ -195,8 +196,8 @@ double Mp3Encoder::bytesPerFrame() const noexcept {
 std::vector<unsigned char> Mp3Encoder::id3v2Tag() {
   if (!tagged_) return {};
   lame_t gf = lame_.get();
-  std::vector<unsigned char> tag(api_.lame_get_id3v2_tag(gf, nullptr, 0));
-  const std::size_t n = api_.lame_get_id3v2_tag(gf, tag.data(), tag.size());
+  std::vector<unsigned char> tag(lame_get_id3v2_tag(gf, nullptr, 0));
+  const std::size_t n = lame_get_id3v2_tag(gf, tag.data(), tag.size());
   if (n > tag.size()) throw std::runtime_error("mp3: the ID3v2 tag changed size");
   tag.resize(n);
   return tag;
@@ -205,10 +206,10 @@ std::vector<unsigned char> Mp3Encoder::id3v2Tag() {
 std::vector<unsigned char> Mp3Encoder::infoFrame() {
   lame_t gf = lame_.get();
   // Asked with no room, LAME tells the size (0: no frame encoded yet, nothing to describe).
-  const std::size_t size = api_.lame_get_lametag_frame(gf, nullptr, 0);
+  const std::size_t size = lame_get_lametag_frame(gf, nullptr, 0);
   if (size == 0) return {};
   std::vector<unsigned char> frame(size);
-  if (api_.lame_get_lametag_frame(gf, frame.data(), size) != size) return {};
+  if (lame_get_lametag_frame(gf, frame.data(), size) != size) return {};
   return frame;
 }
 
@@ -218,7 +219,6 @@ void Mp3Encoder::emit(int bytes, const Sink& sink) {
 }
 
 void Mp3Encoder::encode(const float* interleaved, std::size_t frames, const Sink& sink) {
-  const LameApi& lame = api_;
   lame_t gf = lame_.get();
   while (frames > 0) {
     const std::size_t n = std::min(frames, kChunkFrames);
@@ -232,10 +232,10 @@ void Mp3Encoder::encode(const float* interleaved, std::size_t frames, const Sink
     // The interleaved entry point reads two channels; mono goes through the planar one.
     const int got =
         channels_ == 2
-            ? lame.lame_encode_buffer_interleaved_ieee_float(gf, s, static_cast<int>(n), mp3buf_.data(),
-                                                             static_cast<int>(mp3buf_.size()))
-            : lame.lame_encode_buffer_ieee_float(gf, s, nullptr, static_cast<int>(n), mp3buf_.data(),
-                                                 static_cast<int>(mp3buf_.size()));
+            ? lame_encode_buffer_interleaved_ieee_float(gf, s, static_cast<int>(n), mp3buf_.data(),
+                                                        static_cast<int>(mp3buf_.size()))
+            : lame_encode_buffer_ieee_float(gf, s, nullptr, static_cast<int>(n), mp3buf_.data(),
+                                            static_cast<int>(mp3buf_.size()));
     framesIn_ += n;
     emit(got, sink);
     interleaved += n * channels_;
@@ -244,7 +244,7 @@ void Mp3Encoder::encode(const float* interleaved, std::size_t frames, const Sink
 }
 
 void Mp3Encoder::flush(const Sink& sink) {
-  emit(api_.lame_encode_flush(lame_.get(), mp3buf_.data(), static_cast<int>(mp3buf_.size())), sink);
+  emit(lame_encode_flush(lame_.get(), mp3buf_.data(), static_cast<int>(mp3buf_.size())), sink);
 }
 
 }  // namespace ringmix::consumers

@@ -12,21 +12,17 @@
 #include <string>
 #include <vector>
 
-#include "consumers/file_writer.hpp"
-
 struct lame_global_struct;
 
 namespace ringmix::consumers {
-
-struct LameApi;
 
 class Mp3Encoder {
  public:
   // Bytes LAME produced, in order; whole MP3 frames once the stream is under way.
   using Sink = std::function<void(const unsigned char* data, std::size_t bytes)>;
 
-  // Throws CodecUnavailable (LAME cannot be loaded) or std::invalid_argument (channels other than
-  // 1 or 2, a rate MPEG does not have, a bit rate not allowed at it; see resolveBitrate).
+  // Throws std::invalid_argument (channels other than 1 or 2, a rate MPEG does not have, a bit rate
+  // not allowed at it; see resolveBitrate).
   // infoFrame: LAME reserves a silent frame ahead of the audio for the Xing/LAME Info frame (files;
   // a stream has no start to rewrite). tags: an ID3v2 tag to prepare (id3v2Tag()).
   Mp3Encoder(std::uint32_t sampleRate, std::uint32_t channels, int bitrateKbps, bool infoFrame,
@@ -59,13 +55,11 @@ class Mp3Encoder {
 
  private:
   struct LameDeleter {
-    const LameApi* api;
     void operator()(lame_global_struct* gf) const noexcept;
   };
   void emit(int bytes, const Sink& sink);
 
-  const LameApi& api_;  // first, with kbps_: the checks run before anything else
-  int kbps_;
+  int kbps_;  // first: the checks run before anything else
   std::uint32_t sampleRate_;
   std::uint32_t channels_;
   std::unique_ptr<lame_global_struct, LameDeleter> lame_;

@@ -8,9 +8,6 @@
 // LAME had produced (ffmpeg: 1496 frames short of a checkpoint at 48 kHz). It cannot end the
 // stream: LAME's look-ahead (~1.3 MP3 frames) only comes out with lame_encode_flush(), which pads
 // and ends the stream.
-//
-// LAME itself is loaded at run time (lame_library.hpp, set up in mp3_encoder.hpp): without
-// libmp3lame0 opening a writer throws CodecUnavailable, and nothing else is affected.
 #pragma once
 
 #include <cstddef>
@@ -27,8 +24,8 @@ namespace ringmix::consumers {
 
 class Mp3Writer : public FileWriter {
  public:
-  // Throws CodecUnavailable when LAME cannot be loaded, std::invalid_argument for what MP3 cannot
-  // carry (Mp3Encoder's checks); both before the file is created.
+  // Throws std::invalid_argument for what MP3 cannot carry (Mp3Encoder's checks), before the file
+  // is created.
   explicit Mp3Writer(const WriterSpec& spec);
   // Finishes the file if finish() was not called (errors swallowed: a destructor cannot report).
   ~Mp3Writer() override;

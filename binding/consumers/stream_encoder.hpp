@@ -41,8 +41,7 @@ class StreamEncoder {
   virtual const char* contentType() const noexcept = 0;
 };
 
-// Throws std::invalid_argument (what the format cannot carry: rate, channels, bit rate) or
-// CodecUnavailable (the encoder library is missing).
+// Throws std::invalid_argument (what the format cannot carry: rate, channels, bit rate).
 std::unique_ptr<StreamEncoder> openStreamEncoder(const StreamSpec& spec);
 
 }  // namespace ringmix::consumers

@@ -38,7 +38,7 @@ class Streamer {
  public:
   static constexpr double kQueueSeconds = 10;
 
-  // Opens the encoder (throws std::invalid_argument / CodecUnavailable) and starts the thread.
+  // Opens the encoder (throws std::invalid_argument) and starts the thread.
   Streamer(const rt::SpmcRing<float>& ring, std::uint32_t channels, StreamSpec spec);
   ~Streamer();
   Streamer(const Streamer&) = delete;
