@@ -56,3 +56,12 @@ TEST_CASE("real-time safety: configure, set, process, add and reset never alloca
   counting = false;
   CHECK(allocations.load() == 0);
 }
+
+TEST_CASE("real-time safety: the counter does see an allocation (the check above is not vacuous)") {
+  allocations = 0;
+  counting = true;
+  auto* p = new std::vector<int>(100);
+  counting = false;
+  delete p;
+  CHECK(allocations.load() >= 1);
+}

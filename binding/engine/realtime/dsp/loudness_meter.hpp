@@ -16,7 +16,8 @@
 // the time before reset() as silence, as a meter that was just switched on shows; the gated
 // measures take only complete blocks (the first at 400 ms, the first short-term value at 3 s).
 // Integrated and range keep histograms, not history (loudness_gating.hpp: bins of 0.01 LU, error
-// bounds there). Per frame: two biquads per channel in double and the true-peak interpolator.
+// bounds there). Per frame: two biquads per channel in double and the true-peak interpolator;
+// ~48 ns per stereo frame at 48 kHz, 90 % of it the interpolator (bench/dsp_master.cpp).
 //
 // configure() and everything after it touch only inline arrays: no allocation, lock or system
 // call. The object is large (~250 KB: the histograms), so build it where it lives (the engine),
