@@ -16,9 +16,10 @@ BUILD_PKGS=(cmake g++ make ninja-build pkg-config libreaderwriterqueue-dev porta
 # servers for the device tests (JACK's dummy driver, PulseAudio with a null sink, reached through
 # PortAudio's JACK and ALSA host APIs), real decoders (sox, ffmpeg; opus-tools' opusdec and
 # opusinfo, which read chained Ogg/Opus streams link by link) that read back the files the
-# recorder's writers produce, and a real Icecast server for the streaming tests.
+# recorder's writers produce, a real Icecast server for the streaming tests, and libebur128, the
+# reference loudness meter the master's meter is cross-checked against (linked by that test only).
 TEST_PKGS=(doctest-dev clang-19 libclang-rt-19-dev jackd2 pulseaudio pulseaudio-utils libasound2-plugins sox ffmpeg
-           opus-tools icecast2)
+           opus-tools icecast2 libebur128-dev)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
