@@ -119,7 +119,10 @@ describe('input strip', () => {
     expect(() => (input.gate = { holdMs: -1 })).toThrow(/gate\.holdMs/);
     expect(() => (input.eq = { bogus: 1 } as never)).toThrow(TypeError);
     expect(() => (m.master.limiter = { ceilingDbtp: 1 })).toThrow(/master\.limiter\.ceilingDbtp/);
-    expect(() => m.addInput({ source: { generator: 'silence' }, eq: { high: { frequency: 23000 } } })).toThrow(/45% of the sample rate/);
+    expect(() => m.addInput({ source: { generator: 'silence' }, eq: { high: { frequency: 23000 } } })).toThrow(/from 20 to 20000/);
+    const low = new Mixer({ sampleRate: 32000, clock: 'simulated' });
+    expect(() => low.addInput({ source: { generator: 'silence' }, eq: { high: { frequency: 15000 } } })).toThrow(/45% of the sample rate \(14400 Hz\)/);
+    await low.close();
     expect(input.eq.enabled).toBe(false);
     expect(m.master.limiter).toEqual({ enabled: true, ceilingDbtp: -1, releaseMs: 50 });
     await close(m);
