@@ -1,7 +1,7 @@
 // bench_dsp_master: the cost of the master's DSP per stereo frame at 48 kHz, for 128- and
 // 256-frame cycles: the true-peak limiter (limiting, and bypassed), the loudness meter (K-weighting,
-// gating, 4x true peak) and the peak programme meter. Prints JSON; "x_realtime" is how many such
-// stages one core could run at 48 kHz.
+// gating, 4x true peak) and the peak programme meter, and what a loudness reset costs (it clears
+// the histograms). Prints JSON; "x_realtime" is how many such stages one core could run at 48 kHz.
 //   bench_dsp_master [--quick]
 #include <chrono>
 #include <cmath>
@@ -102,6 +102,19 @@ int main(int argc, char** argv) {
     detector->configure(2);
     results.push_back(run("true_peak_detector", block, x, seconds, [&](float* b, std::uint32_t n) { sink += detector->process(b, n); }));
   }
+  // mixer.resetLoudness() runs LoudnessMeter::reset() in the cycle: it clears the histograms.
+  double resetUs = 0.0;
+  {
+    auto loudness = std::make_unique<LoudnessMeter>();
+    loudness->configure(kRate, 2);
+    const int n = quick ? 50 : 500;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < n; ++i) {
+      loudness->reset();
+      sink += loudness->momentaryLufs();
+    }
+    resetUs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() * 1e6 / n;
+  }
   if (sink == 12345.678) std::fprintf(stderr, " ");  // keep the work observable
   std::printf("{\n  \"benchmark\": \"dsp_master\",\n  \"sampleRate\": 48000,\n  \"channels\": 2,\n  \"quick\": %s,\n  \"cases\": [\n",
               quick ? "true" : "false");
@@ -112,6 +125,6 @@ int main(int argc, char** argv) {
                 r.stage.c_str(), r.block, r.nsPerFrame, r.nsPerFrame * r.block / 1000.0, 1e9 / (r.nsPerFrame * kRate),
                 i + 1 < results.size() ? "," : "");
   }
-  std::printf("  ]\n}\n");
+  std::printf("  ],\n  \"loudness_reset_us\": %.2f\n}\n", resetUs);
   return 0;
 }

@@ -117,7 +117,7 @@ void compare(const char* name, double fs, unsigned ch, const std::vector<float>&
 
 }  // namespace
 
-TEST_CASE("libebur128 cross-check: integrated, momentary, short-term and LRA within 0.1 LU") {
+TEST_CASE("libebur128 cross-check: integrated, momentary and short-term within 0.1 LU, LRA and true peak as explained above") {
   for (double fs : {44100.0, 48000.0}) {
     for (unsigned ch : {1u, 2u}) {
       auto white = concat(whiteNoise(fs, ch, -20, 8, 1), whiteNoise(fs, ch, -32, 6, 2));

@@ -68,7 +68,7 @@ TEST_CASE("peak meter: the hold keeps the peak 2 s, then follows the reading") {
   CHECK(m.holdDb(1) == doctest::Approx(toDb(0.5)).epsilon(1e-4));
 }
 
-TEST_CASE("peak meter: channels are independent; silence reads -Infinity") {
+TEST_CASE("peak meter: channels are independent, silence reads -Infinity") {
   PeakProgrammeMeter m;
   m.configure(48000, 2);
   CHECK(std::isinf(m.peakDb(0)));

@@ -37,7 +37,7 @@
 //
 // Parameter changes never click: the ceiling glides (10 ms time constant) and the release is only
 // a coefficient; enabled = false fades the gain to unity over 10 ms and the audio keeps its delay.
-// Cost: ~70 ns per stereo frame at 48 kHz (two thirds of it the 4x interpolator).
+// Cost: ~67 ns per stereo frame at 48 kHz (two thirds of it the 4x interpolator).
 // Real-time code: configure(), set(), process() and reset() touch only inline arrays.
 #pragma once
 
@@ -64,7 +64,7 @@ class TruePeakLimiter {
   static constexpr double kMarginDb = 0.1;
   static constexpr double kFadeMs = 10.0;         // enable/disable cross-fade
   static constexpr double kCeilingGlideMs = 10.0; // time constant of a ceiling change
-  static constexpr std::uint32_t kMaxWindow = 1024;  // W at 384 kHz is 576
+  static constexpr std::uint32_t kMaxWindow = 1024;  // W at 384 kHz is 480
   static constexpr std::uint32_t kMaxDelay = 1024;   // W + kDelayFrames, a power of two
 
   TruePeakLimiter() noexcept { configure(48000.0, 2); }
@@ -156,9 +156,10 @@ class TruePeakLimiter {
   static float refine(float a, float b, float c) noexcept {
     const float mb = std::fabs(b);
     const float den = a - 2.0f * b + c;
-    // A crest: |b| not below its neighbours and the parabola opening away from zero. (Bitwise &,
-    // not &&: no branch, so four of these become one vector.)
-    const bool crest = (mb >= std::fabs(a)) & (mb >= std::fabs(c)) & (b * den < 0.0f);
+    // A crest: |b| not below its neighbours and the parabola opening away from zero. (Bitwise &
+    // on ints, not &&: no branch.)
+    const bool crest = (static_cast<int>(mb >= std::fabs(a)) & static_cast<int>(mb >= std::fabs(c)) &
+                        static_cast<int>(b * den < 0.0f)) != 0;
     const float d = c - a;
     const float vertex = std::fabs(b - d * d / (8.0f * (crest ? den : -1.0f)));
     return crest ? vertex : mb;
