@@ -11,6 +11,7 @@ export type RingmixErrorCode =
   | 'ERR_INTERNAL'
   | 'ERR_NATIVE_LOAD'
   | 'ERR_NO_AUDIO_BACKEND'
+  | 'ERR_NO_LIMITER'
   | 'ERR_OUT_OF_MEMORY'
   | 'ERR_QUEUE_FULL'
   | 'ERR_RECORDING'

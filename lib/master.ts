@@ -2,22 +2,26 @@
  * The master strip: gain applied to the whole mix, then EQ, compressor and the true-peak limiter.
  */
 import { frozen } from './dsp-options';
-import { callNative } from './errors';
+import { RingmixError, callNative } from './errors';
 import { checkGainDb } from './input';
 import type { NativeMixer } from './native';
-import { DEFAULT_MASTER_DSP, nativeMaster, updateMaster, type MasterBlock, type MasterDspState } from './strip-dsp';
+import { defaultMasterDsp, nativeMaster, updateMaster, type MasterBlock, type MasterDspState } from './strip-dsp';
 import type { CompressorOptions, CompressorSettings, EqOptions, EqSettings, LimiterOptions, LimiterSettings } from './types';
 
 /** The master strip, `mixer.master`: its setters throw ERR_CLOSED once the mixer is closed. */
 export class Master {
   #gainDb = 0;
-  #dsp: MasterDspState = DEFAULT_MASTER_DSP;
+  #dsp: MasterDspState;
   readonly #engine: () => NativeMixer;
   readonly #sampleRate: number;
+  readonly #hasLimiter: boolean;
   /** @internal */
-  constructor(engine: () => NativeMixer, sampleRate: number) {
+  constructor(engine: () => NativeMixer, sampleRate: number, hasLimiter: boolean) {
     this.#engine = engine;
     this.#sampleRate = sampleRate;
+    this.#hasLimiter = hasLimiter;
+    this.#dsp = defaultMasterDsp(sampleRate);
+    if (!hasLimiter) this.#dsp = { ...this.#dsp, limiter: { ...this.#dsp.limiter, enabled: false } };
   }
   /** Master gain in dB (-144–24, or -Infinity), applied on the next cycle with a 10 ms ramp. */
   get gainDb(): number {
@@ -46,12 +50,17 @@ export class Master {
   /**
    * The look-ahead true-peak limiter, last in the chain: on by default at -1 dBTP, so the mix
    * never clips (see {@link LimiterSettings}). Its look-ahead delays the mix by
-   * `metrics().master.latencyFrames`, whether it is enabled or not.
+   * `metrics().master.latencyFrames`, whether it is enabled or not. A mixer created with
+   * `limiter: false` has none (its setter throws `ERR_NO_LIMITER`).
    */
   get limiter(): Readonly<LimiterSettings> {
     return frozen(this.#dsp.limiter);
   }
   set limiter(value: LimiterOptions | null) {
+    if (!this.#hasLimiter) {
+      this.#engine(); // ERR_CLOSED first
+      throw new RingmixError('ERR_NO_LIMITER', 'this mixer was created with limiter: false: its master has no limiter stage');
+    }
     this.#set('limiter', value);
   }
 

@@ -5,12 +5,12 @@
 import { checkSelector, resolveDevice, type DeviceInfo } from './devices';
 import { rangeError } from './errors';
 import { nativeRecord, type NativeMixerOptions } from './native';
-import { checkNumber, checkObject, checkOneOf } from './validate';
+import { checkBoolean, checkNumber, checkObject, checkOneOf } from './validate';
 
 /** Host APIs whose duplex streams run input and output in one synchronous callback. */
 const DUPLEX_HOST_APIS = ['JACK', 'ASIO', 'Core Audio'] as const;
 
-const MIXER_KEYS = ['sampleRate', 'periodFrames', 'channels', 'clock', 'metricsIntervalMs'] as const;
+const MIXER_KEYS = ['sampleRate', 'periodFrames', 'channels', 'clock', 'metricsIntervalMs', 'limiter'] as const;
 
 /** Validated Mixer options, defaults applied. */
 export interface MixerConfig {
@@ -21,6 +21,8 @@ export interface MixerConfig {
   /** With a device clock: the output device that runs the mix. */
   outputDevice: DeviceInfo | null;
   metricsIntervalMs: number;
+  /** Whether the master has its look-ahead limiter stage (see MixerOptions.limiter). */
+  limiter: boolean;
 }
 
 /** Validates `new Mixer(options)` (own properties only; a device clock's device is looked up). */
@@ -35,23 +37,25 @@ export function checkMixerOptions(options: unknown): MixerConfig {
     o.metricsIntervalMs === undefined
       ? 100
       : checkNumber(o.metricsIntervalMs, 'metricsIntervalMs', 10, 60000, { integer: true });
+  const limiter = o.limiter === undefined ? true : checkBoolean(o.limiter, 'limiter');
   if (typeof o.clock !== 'object' || o.clock === null) {
     const clock = o.clock === undefined ? 'virtual' : checkOneOf(o.clock, 'clock', ['virtual', 'simulated'] as const);
-    return { sampleRate, periodFrames, channels, clock, outputDevice: null, metricsIntervalMs };
+    return { sampleRate, periodFrames, channels, clock, outputDevice: null, metricsIntervalMs, limiter };
   }
   const c = checkObject(o.clock, 'clock', ['output']);
   const output = resolveDevice(checkSelector(c.output, 'clock.output'), 'output');
   if (output.maxOutputChannels < channels) {
     throw rangeError(`clock.output '${output.name}' has ${output.maxOutputChannels} output channel(s); the mix has ${channels}`);
   }
-  return { sampleRate, periodFrames, channels, clock: 'device', outputDevice: output, metricsIntervalMs };
+  return { sampleRate, periodFrames, channels, clock: 'device', outputDevice: output, metricsIntervalMs, limiter };
 }
 
 /** The engine's options, built from validated values only (see nativeRecord). */
 export function nativeMixerOptions(config: MixerConfig): NativeMixerOptions {
-  const { sampleRate, periodFrames, channels, clock, outputDevice: output } = config;
-  if (output === null) return nativeRecord({ sampleRate, periodFrames, channels, clock });
+  const { sampleRate, periodFrames, channels, clock, outputDevice: output, limiter } = config;
+  if (output === null) return nativeRecord({ sampleRate, periodFrames, channels, clock, limiter });
   return nativeRecord({
+    limiter,
     sampleRate,
     periodFrames,
     channels,

@@ -18,7 +18,7 @@ import { checkRecordOptions, checkStreamEncoderOptions, STREAM_OPTION_KEYS } fro
 import { IcecastSource } from './icecast/source-client';
 import { Recorder, RecordingError } from './recorder';
 import { resolveSource } from './sources';
-import { DEFAULT_STRIP_DSP, makeSidechainResolver, nativeStrip, updateStrip } from './strip-dsp';
+import { defaultStripDsp, makeSidechainResolver, nativeStrip, updateStrip } from './strip-dsp';
 import { Tap, type TapHost } from './tap';
 import type { InputOptions, Metrics, MixerEvents, MixerOptions, OutputOptions, RecordOptions, StreamOptions, TapOptions } from './types';
 import { checkBoolean, checkNumber, checkObject, checkOneOf, checkString } from './validate';
@@ -73,7 +73,7 @@ export class Mixer extends EventEmitter<MixerEvents> {
     this.outputDevice = config.outputDevice;
     this.periodMs = (1000 * this.periodFrames) / this.sampleRate;
     this.#engine = callNative(() => new (native().Mixer)(nativeMixerOptions(config)));
-    this.master = new Master(() => this.#engineOrThrow(), this.sampleRate);
+    this.master = new Master(() => this.#engineOrThrow(), this.sampleRate, config.limiter);
     // Metrics and events are polled, never pushed per buffer. unref: a mixer alone does not keep
     // the process alive.
     this.#timer = setInterval(() => this.#poll(), config.metricsIntervalMs);
@@ -110,7 +110,7 @@ export class Mixer extends EventEmitter<MixerEvents> {
       o.targetLatencyMs === undefined ? 0 : checkNumber(o.targetLatencyMs, 'targetLatencyMs', 0, 2000);
     if (o.source === undefined) throw typeError('input options: source is required');
     const strip = { gainDb, pan, muted, solo };
-    let dsp = DEFAULT_STRIP_DSP;
+    let dsp = defaultStripDsp(this.sampleRate);
     for (const block of ['highPass', 'gate', 'eq', 'compressor'] as const) {
       if (o[block] !== undefined) dsp = updateStrip(dsp, block, o[block], this.sampleRate, this.#sidechain, null);
     }

@@ -36,15 +36,19 @@ export interface MasterDspState {
   limiter: LimiterSettings;
 }
 
-export const DEFAULT_STRIP_DSP: StripDsp = {
-  highPass: DEFAULT_HIGH_PASS,
-  gate: DEFAULT_GATE,
-  eq: DEFAULT_EQ,
-  compressor: DEFAULT_COMPRESSOR,
-  sidechain: null,
-};
+/** The default EQ, its high shelf moved below 45% of a low sample rate (10 kHz at 22.05 kHz and up). */
+function defaultEq(sampleRate: number): EqSettings {
+  const high = Math.min(DEFAULT_EQ.high.frequency, Math.floor(0.4 * sampleRate));
+  return { ...DEFAULT_EQ, high: { ...DEFAULT_EQ.high, frequency: high } };
+}
 
-export const DEFAULT_MASTER_DSP: MasterDspState = { eq: DEFAULT_EQ, compressor: DEFAULT_COMPRESSOR, limiter: DEFAULT_LIMITER };
+export function defaultStripDsp(sampleRate: number): StripDsp {
+  return { highPass: DEFAULT_HIGH_PASS, gate: DEFAULT_GATE, eq: defaultEq(sampleRate), compressor: DEFAULT_COMPRESSOR, sidechain: null };
+}
+
+export function defaultMasterDsp(sampleRate: number): MasterDspState {
+  return { eq: defaultEq(sampleRate), compressor: DEFAULT_COMPRESSOR, limiter: DEFAULT_LIMITER };
+}
 
 /** Checks a sidechain option: an Input of this mixer (not removed, not `self`) or null. */
 export type SidechainResolver = (value: unknown, self: Input | null) => Input | null;

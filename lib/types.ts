@@ -23,6 +23,13 @@ export interface MixerOptions {
   clock?: 'virtual' | 'simulated' | { output: DeviceSelector };
   /** How often the `'metrics'` event fires, 10–60000 ms. Default 100. */
   metricsIntervalMs?: number;
+  /**
+   * Whether the master ends in its look-ahead true-peak limiter (on at -1 dBTP; `mixer.master.limiter`
+   * sets it, and bypassing it there keeps its latency, so the timeline never shifts). `false`: no
+   * limiter stage at all, so no latency and the mix exactly the sum of its strips (overs reach the
+   * outputs' clipping and the recordings as they are). Default true.
+   */
+  limiter?: boolean;
 }
 
 /** A virtual device playing a test signal, with its own clock. */

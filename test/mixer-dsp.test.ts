@@ -196,3 +196,30 @@ describe('master chain', () => {
     await close(m);
   });
 });
+
+describe('the limiter stage', () => {
+  it('bypassed, the mix is the strips\' sum delayed by latencyFrames exactly; limiter: false has no delay', async () => {
+    const run = async (limiter: boolean, bypass: boolean): Promise<{ out: Float32Array; latency: number }> => {
+      const m = new Mixer({ sampleRate: rate, periodFrames: 256, clock: 'simulated', limiter });
+      const input = m.addInput({ source: { push: { channels: 1 } } });
+      if (bypass) m.master.limiter = null;
+      const tap = m.tap();
+      const data = new Float32Array(4800).map((_, i) => Math.sin(i * 0.05) * 0.5);
+      input.write(data);
+      const out = render(m, tap, 4800);
+      const latency = m.metrics().master.latencyFrames;
+      await m.close();
+      return { out: channel(out, 2, 0), latency };
+    };
+    const plain = await run(false, false);
+    expect(plain.latency).toBe(0);
+    const bypassed = await run(true, true);
+    expect(bypassed.latency).toBeGreaterThan(0);
+    // After the bypass fade (10 ms), sample for sample the same, shifted by the latency.
+    for (let i = 1000; i < 4800 - bypassed.latency; i++) expect(bypassed.out[i + bypassed.latency]).toBe(plain.out[i]);
+    const m = new Mixer({ clock: 'simulated', limiter: false });
+    expect(() => (m.master.limiter = { ceilingDbtp: -2 })).toThrow(expect.objectContaining({ code: 'ERR_NO_LIMITER' }));
+    expect(m.master.limiter.enabled).toBe(false);
+    await m.close();
+  });
+});

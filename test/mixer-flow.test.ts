@@ -8,6 +8,8 @@ import { channel, goertzelDb, sine } from './helpers/audio';
 import { render } from './helpers/mix';
 import { waitFor } from './helpers/wait';
 
+// Mixers here have no limiter stage (limiter: false): the tests follow frames through the mix
+// exactly, with no look-ahead delay.
 const sampleRate = 48000;
 
 describe('virtual clock', () => {
@@ -66,7 +68,7 @@ describe('virtual clock', () => {
 
 describe('simulated device clocks', () => {
   it('a fast device fills its ring; the surplus is lost and counted exactly (drift compensation off)', async () => {
-    const mixer = new Mixer({ sampleRate, clock: 'simulated' });
+    const mixer = new Mixer({ sampleRate, clock: 'simulated', limiter: false });
     const input = mixer.addInput({ source: { generator: 'sine', clockPpm: 50000 }, compensateDrift: false });
     mixer.advance(20 * sampleRate);
     const m = mixer.metrics().inputs.find((i) => i.id === input.id)!;
@@ -82,7 +84,7 @@ describe('simulated device clocks', () => {
   });
 
   it('a slow device underruns, and the gaps are silence, counted (drift compensation off)', async () => {
-    const mixer = new Mixer({ sampleRate, clock: 'simulated' });
+    const mixer = new Mixer({ sampleRate, clock: 'simulated', limiter: false });
     const input = mixer.addInput({ source: { generator: 'sine', levelDb: -6, clockPpm: -10000 }, compensateDrift: false });
     const tap = mixer.tap({ capacityFrames: 2 * sampleRate });
     const out = render(mixer, tap, 2 * sampleRate);
@@ -101,7 +103,7 @@ describe('simulated device clocks', () => {
 
 describe('taps', () => {
   it('a tap that is not read loses frames with an exact count while the mix and other taps go on', async () => {
-    const mixer = new Mixer({ sampleRate, clock: 'simulated' });
+    const mixer = new Mixer({ sampleRate, clock: 'simulated', limiter: false });
     mixer.addInput({ source: { generator: 'noise' } });
     const reader = mixer.tap();
     const idle = mixer.tap({ capacityFrames: 4800 });
@@ -127,7 +129,7 @@ describe('taps', () => {
   });
 
   it('readable() streams the mix as float32 bytes', async () => {
-    const mixer = new Mixer({ sampleRate, clock: 'simulated' });
+    const mixer = new Mixer({ sampleRate, clock: 'simulated', limiter: false });
     mixer.addInput({ source: { generator: 'sine', frequency: 1000, levelDb: -6 } });
     const tap = mixer.tap();
     const stream = tap.readable();
@@ -147,7 +149,7 @@ describe('taps', () => {
 
 describe('push inputs', () => {
   it('write() accepts what fits and the caller keeps the rest; nothing is lost', async () => {
-    const mixer = new Mixer({ sampleRate, clock: 'simulated', channels: 2 });
+    const mixer = new Mixer({ sampleRate, clock: 'simulated', channels: 2, limiter: false });
     const input = mixer.addInput({ source: { push: { channels: 2 } } });
     const tap = mixer.tap({ capacityFrames: 2 * sampleRate });
     const total = 3 * sampleRate; // more than the ring holds
@@ -170,7 +172,7 @@ describe('push inputs', () => {
   });
 
   it('writable() applies backpressure to a piped stream and delivers every frame', async () => {
-    const mixer = new Mixer({ sampleRate, clock: 'simulated', channels: 1 });
+    const mixer = new Mixer({ sampleRate, clock: 'simulated', channels: 1, limiter: false });
     const input = mixer.addInput({ source: { push: { channels: 1 } } });
     const tap = mixer.tap({ capacityFrames: 2 * sampleRate });
     const total = 2 * sampleRate;

@@ -9,8 +9,10 @@ import { db, render } from './helpers/mix';
 const sampleRate = 48000;
 const second = sampleRate; // analysis windows of whole seconds hold whole cycles of integer Hz
 
+// No limiter stage: these tests check the strips' sum and the frame a change lands on exactly, with
+// no look-ahead delay (the limiter's own behaviour is in mixer-dsp.test.ts).
 function simulated(channels: 1 | 2 = 2): Mixer {
-  return new Mixer({ sampleRate, periodFrames: 256, channels, clock: 'simulated' });
+  return new Mixer({ sampleRate, periodFrames: 256, channels, clock: 'simulated', limiter: false });
 }
 
 describe('levels', () => {

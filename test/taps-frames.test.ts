@@ -11,7 +11,7 @@ import { Mixer, type Tap } from '..';
  * unnoticed; `run(frames)` advances it, keeping both push inputs fed.
  */
 function marked(sampleRate: number): { mixer: Mixer; run: (frames: number) => void } {
-  const mixer = new Mixer({ sampleRate, periodFrames: 256, clock: 'simulated' });
+  const mixer = new Mixer({ sampleRate, periodFrames: 256, clock: 'simulated', limiter: false }); // frames exact, no look-ahead
   // Constant-power pan puts a mono input's full level on one side when panned hard.
   const left = mixer.addInput({ source: { push: { channels: 1 } }, pan: -1 });
   const right = mixer.addInput({ source: { push: { channels: 1 } }, pan: 1 });

@@ -45,7 +45,7 @@ MixerWrap::MixerWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<MixerWra
 }
 
 // new Mixer({ sampleRate, periodFrames, channels, clock: 'virtual' | 'simulated' | 'device',
-//             rampMs, meterWindowMs, deviceIndex, deviceName, hostApi, deviceInputChannels, label })
+//             rampMs, meterWindowMs, limiter, deviceIndex, deviceName, hostApi, deviceInputChannels, label })
 void MixerWrap::init(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Napi::Object o = objectArg(info, 0, "options");
@@ -55,6 +55,7 @@ void MixerWrap::init(const Napi::CallbackInfo& info) {
   c.channels = static_cast<std::uint32_t>(numberOpt(o, "channels", c.channels, {1, 2, true}));
   c.rampMs = numberOpt(o, "rampMs", c.rampMs, {0, 1000});
   c.meterWindowMs = numberOpt(o, "meterWindowMs", c.meterWindowMs, {1, 10000});
+  c.masterLimiter = boolOpt(o, "limiter", c.masterLimiter);
   // The broadcast ring holds at least two seconds.
   std::uint32_t ring = 1;
   while (ring < 2 * c.sampleRate) ring <<= 1;

@@ -20,6 +20,9 @@ struct EngineConfig {
   double rampMs = 10.0;
   // Meter window: peak and RMS in metrics() cover the most recent this-many milliseconds.
   double meterWindowMs = 100.0;
+  // The master ends in the look-ahead true-peak limiter (its latency whether enabled or bypassed);
+  // false: no limiter stage, no latency.
+  bool masterLimiter = true;
   // The broadcast ring read by taps and other consumers.
   std::uint32_t outputRingFrames = 1u << 17;  // 2.7 s at 48 kHz
   std::uint32_t commandQueueSize = 1024;

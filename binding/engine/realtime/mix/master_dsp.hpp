@@ -17,7 +17,9 @@ namespace ringmix::engine {
 
 class MasterDsp {
  public:
-  void configure(double sampleRate, std::uint32_t channels, std::uint32_t smoothFrames) noexcept {
+  // withLimiter false: the chain has no limiter stage at all (no latency; set() ignores its settings).
+  void configure(double sampleRate, std::uint32_t channels, std::uint32_t smoothFrames, bool withLimiter) noexcept {
+    hasLimiter_ = withLimiter;
     eq_.configure(sampleRate, channels, smoothFrames);
     compressor_.configure(sampleRate, channels, smoothFrames);
     limiter_.configure(sampleRate, channels);
@@ -34,7 +36,7 @@ class MasterDsp {
   void process(float* io, std::uint32_t frames) noexcept {
     eq_.process(io, frames);
     compressor_.process(io, nullptr, 0, frames);
-    limiter_.process(io, frames);
+    if (hasLimiter_) limiter_.process(io, frames);
     loudness_.add(io, frames);
     peaks_.add(io, frames);
   }
@@ -44,8 +46,8 @@ class MasterDsp {
   const LoudnessMeter& loudness() const noexcept { return loudness_; }
   const PeakProgrammeMeter& peaks() const noexcept { return peaks_; }
   float compressorGainReductionDb() const noexcept { return compressor_.gainReductionDb(); }
-  float limiterGainReductionDb() const noexcept { return limiter_.gainReductionDb(); }
-  std::uint32_t latencyFrames() const noexcept { return limiter_.latencyFrames(); }
+  float limiterGainReductionDb() const noexcept { return hasLimiter_ ? limiter_.gainReductionDb() : 0.0f; }
+  std::uint32_t latencyFrames() const noexcept { return hasLimiter_ ? limiter_.latencyFrames() : 0; }
 
  private:
   dsp::Equalizer eq_;
@@ -53,6 +55,7 @@ class MasterDsp {
   TruePeakLimiter limiter_;
   LoudnessMeter loudness_;
   PeakProgrammeMeter peaks_;
+  bool hasLimiter_ = true;
 };
 
 }  // namespace ringmix::engine

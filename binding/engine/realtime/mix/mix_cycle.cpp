@@ -19,7 +19,7 @@ MixCycle::MixCycle(const EngineConfig& config, const CycleLinks& links)
       stats_(config) {
   masterGain_.reset(1.0f);
   masterMeter_.configure(meterBlocks_);
-  masterDsp_.configure(config.sampleRate, config.channels, rampFrames_);
+  masterDsp_.configure(config.sampleRate, config.channels, rampFrames_, config.masterLimiter);
   if (links_.masterDsp.pull(masterDspSeen_, masterDspScratch_)) masterDsp_.set(masterDspScratch_);
 }
 
