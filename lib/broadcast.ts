@@ -52,7 +52,6 @@ export class Broadcast extends EventEmitter<BroadcastEvents> {
   #tags: Record<string, string> = {};
   #lagMs: number | null = null;
   #maxLagMs = 0;
-  #dropouts = 0;
   #last = { framesEncoded: 0, bytesEncoded: 0, dropouts: 0, lostFrames: 0, droppedBytes: 0, encodeSeconds: 0 };
 
   /** @internal */

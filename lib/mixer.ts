@@ -5,27 +5,23 @@
  */
 import { EventEmitter } from 'node:events';
 import { checkSelector, resolveDevice, type DeviceInfo } from './devices';
-import { RingmixError, callNative, callNativeAsync, typeError } from './errors';
+import { RingmixError, callNative, callNativeAsync } from './errors';
 import { collectEvents, deliver, reportPollError, type Delivery } from './events';
-import { Input, checkGainDb, type InputHost } from './input';
+import { Input, type InputHost } from './input';
 import { Master } from './master';
 import { assembleMetrics } from './metrics';
 import { checkMixerOptions, nativeMixerOptions } from './mixer-options';
 import { native, nativeRecord, type NativeInputSpec, type NativeMixer } from './native';
 import { Output } from './output';
-import { Broadcast } from './broadcast';
-import { checkRecordOptions, checkStreamEncoderOptions, STREAM_OPTION_KEYS } from './consumer-options';
-import { IcecastSource } from './icecast/source-client';
-import { Recorder, RecordingError } from './recorder';
-import { resolveSource } from './sources';
-import { defaultStripDsp, makeSidechainResolver, nativeStrip, updateStrip } from './strip-dsp';
+import type { Broadcast } from './broadcast';
+import { checkInputOptions } from './input-options';
+import { openBroadcast, openRecorder } from './mixer-consumers';
+import type { Recorder } from './recorder';
+import { makeSidechainResolver, nativeStrip } from './strip-dsp';
 import { Tap, type TapHost } from './tap';
 import type { InputOptions, Metrics, MixerEvents, MixerOptions, OutputOptions, RecordOptions, StreamOptions, TapOptions } from './types';
-import { checkBoolean, checkNumber, checkObject, checkOneOf, checkString } from './validate';
+import { checkBoolean, checkNumber, checkObject } from './validate';
 
-const INPUT_KEYS = [
-  'name', 'source', 'gainDb', 'pan', 'muted', 'solo', 'compensateDrift', 'targetLatencyMs', 'highPass', 'gate', 'eq', 'compressor',
-] as const;
 
 /**
  * A real-time mixer. The mix runs on its own clock and never waits on JavaScript: property
@@ -98,24 +94,7 @@ export class Mixer extends EventEmitter<MixerEvents> {
   /** Adds an input; it is mixed from the next cycle. */
   addInput(options: InputOptions): Input {
     this.#engineOrThrow();
-    const o = checkObject(options, 'input options', INPUT_KEYS);
-    const gainDb = o.gainDb === undefined ? 0 : checkGainDb(o.gainDb, 'gainDb');
-    const pan = o.pan === undefined ? 0 : checkNumber(o.pan, 'pan', -1, 1);
-    const muted = o.muted === undefined ? false : checkBoolean(o.muted, 'muted');
-    const solo = o.solo === undefined ? false : checkBoolean(o.solo, 'solo');
-    const name = o.name === undefined ? undefined : checkString(o.name, 'name');
-    const compensateDrift =
-      o.compensateDrift === undefined ? undefined : checkBoolean(o.compensateDrift, 'compensateDrift');
-    const targetLatencyMs =
-      o.targetLatencyMs === undefined ? 0 : checkNumber(o.targetLatencyMs, 'targetLatencyMs', 0, 2000);
-    if (o.source === undefined) throw typeError('input options: source is required');
-    const strip = { gainDb, pan, muted, solo };
-    let dsp = defaultStripDsp(this.sampleRate);
-    for (const block of ['highPass', 'gate', 'eq', 'compressor'] as const) {
-      if (o[block] !== undefined) dsp = updateStrip(dsp, block, o[block], this.sampleRate, this.#sidechain, null);
-    }
-    const source = resolveSource(o.source, strip, { sampleRate: this.sampleRate, clock: this.clock });
-    const drift = compensateDrift === undefined ? { targetLatencyMs } : { compensateDrift, targetLatencyMs };
+    const { name, strip, dsp, drift, source } = checkInputOptions(options, this, this.#sidechain);
     const id = this.#addNativeInput(nativeRecord({ ...source.spec, ...drift, dsp: nativeStrip(dsp) }), source.device);
     if (source.device) this.#deviceNames.set(id, source.device.name);
     const host: InputHost = {
@@ -208,26 +187,11 @@ export class Mixer extends EventEmitter<MixerEvents> {
    */
   record(options: RecordOptions): Recorder {
     const engine = this.#engineOrThrow();
-    const spec = checkRecordOptions(options);
-    const path = spec.path;
-    const format = spec.format;
-    let id: number;
-    try {
-      id = callNative(() => engine.record(spec));
-    } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      if (typeof code === 'string' && /^E[A-Z0-9]+$/.test(code)) {
-        throw new RecordingError(code, path, (err as Error).message, { cause: err });
-      }
-      throw err;
-    }
-    const recorder = new Recorder(
-      { engine: () => this.#engine, recorderStopped: (r) => this.#recorders.delete(r.id) },
-      id,
-      path,
-      format,
-    );
-    this.#recorders.set(id, recorder);
+    const recorder = openRecorder(engine, options, {
+      engine: () => this.#engine,
+      recorderStopped: (r) => this.#recorders.delete(r.id),
+    });
+    this.#recorders.set(recorder.id, recorder);
     return recorder;
   }
 
@@ -240,29 +204,12 @@ export class Mixer extends EventEmitter<MixerEvents> {
    */
   stream(options: StreamOptions): Broadcast {
     const engine = this.#engineOrThrow();
-    const spec = checkStreamEncoderOptions(options);
-    const info = callNative(() => engine.stream(spec));
-    let source: IcecastSource;
-    try {
-      const o = options as unknown as Record<string, unknown>;
-      source = new IcecastSource({
-        ...Object.fromEntries(STREAM_OPTION_KEYS.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])),
-        url: o.url as string,
-        format: spec.format,
-        bitrateKbps: info.bitrateKbps,
-        sampleRate: this.sampleRate,
-        channels: this.channels,
-      });
-    } catch (err) {
-      callNative(() => engine.stopStream(info.id));
-      throw err;
-    }
-    const broadcast = new Broadcast(
-      { engine: () => this.#engine, sampleRate: this.sampleRate, broadcastStopped: (b) => this.#broadcasts.delete(b.id) },
-      info,
-      source,
-    );
-    this.#broadcasts.set(info.id, broadcast);
+    const broadcast = openBroadcast(engine, options, this, {
+      engine: () => this.#engine,
+      sampleRate: this.sampleRate,
+      broadcastStopped: (b) => this.#broadcasts.delete(b.id),
+    });
+    this.#broadcasts.set(broadcast.id, broadcast);
     return broadcast;
   }
 
@@ -292,7 +239,6 @@ export class Mixer extends EventEmitter<MixerEvents> {
     deliver(this.#collectEvents(engine));
   }
 
-  /** A snapshot of the engine's state and meters. */
   /**
    * Starts the master's loudness measurement over: integrated loudness, loudness range and the
    * true-peak maximum (momentary and short-term follow the signal anyway). Applied on the next cycle.
@@ -302,6 +248,7 @@ export class Mixer extends EventEmitter<MixerEvents> {
     callNative(() => engine.resetLoudness());
   }
 
+  /** A snapshot of the engine's state and meters. */
   metrics(): Metrics {
     return this.#metrics(this.#engineOrThrow());
   }

@@ -38,8 +38,8 @@ export interface NativeMixerOptions {
   periodFrames: number;
   channels: number;
   clock: 'virtual' | 'simulated' | 'device';
-  /** The master's look-ahead limiter stage exists (false: none, and no latency). */
-  limiter: boolean;
+  /** The master's look-ahead limiter stage exists (false: none, and no latency). Default true. */
+  limiter?: boolean;
   /**
    * clock 'device': the output device that drives the mix (index, checked against name and host
    * API when the stream opens), and its input channels (duplex).
