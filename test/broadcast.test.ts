@@ -38,13 +38,28 @@ function show(): Mixer {
   return m;
 }
 
+/**
+ * `measure` over quarter-second windows (whole cycles of 440 and 1000 Hz), the median: a glitch
+ * of a busy machine (a skipped cycle is a jump in the tones' phase, which one long Goertzel window
+ * reads as a lower level) moves one window, not the result.
+ */
+function steady(x: Float32Array, measure: (w: Float32Array) => number): number {
+  const win = rate / 4;
+  const values: number[] = [];
+  for (let at = 0; at + win <= x.length; at += win) values.push(measure(x.subarray(at, at + win)));
+  values.sort((a, b) => a - b);
+  return values[Math.floor(values.length / 2)]!;
+}
+const level = (x: Float32Array, f: number): number => steady(x, (w) => toneDb(w, rate, f));
+const leak = (x: Float32Array, f: number): number => steady(x, (w) => goertzelDb(w, rate, f));
+
 /** The tone levels of the mix itself, as a tap hears them (the reference for what a listener gets). */
 async function mixLevels(m: Mixer): Promise<{ left: number; right: number }> {
   const tap = m.tap({ capacityFrames: 2 * rate });
   await new Promise((r) => setTimeout(r, 1200));
   const data = tap.read(rate);
   tap.close();
-  return { left: toneDb(channel(data, 2, 0), rate, 1000), right: toneDb(channel(data, 2, 1), rate, 440) };
+  return { left: level(channel(data, 2, 0), 1000), right: level(channel(data, 2, 1), 440) };
 }
 
 function stream(mount: string, extra: Record<string, unknown> = {}): { b: Broadcast; events: { event: string; payload: unknown }[] } {
@@ -106,12 +121,12 @@ describe.each([
     expect(audio.length / 2).toBeGreaterThan(2 * rate);
     const left = channel(audio, 2, 0);
     const right = channel(audio, 2, 1);
-    expect(Math.abs(toneDb(left, rate, 1000) - levels.left)).toBeLessThan(0.5);
-    expect(Math.abs(toneDb(right, rate, 440) - levels.right)).toBeLessThan(0.5);
+    expect(Math.abs(level(left, 1000) - levels.left)).toBeLessThan(0.5);
+    expect(Math.abs(level(right, 440) - levels.right)).toBeLessThan(0.5);
     // Each channel holds its own tone, and nothing between them (no smear, no wrong rate).
-    expect(toneDb(left, rate, 1000) - goertzelDb(left, rate, 440)).toBeGreaterThan(40);
-    expect(toneDb(left, rate, 1000) - goertzelDb(left, rate, 1100)).toBeGreaterThan(40);
-    expect(toneDb(right, rate, 440) - goertzelDb(right, rate, 1000)).toBeGreaterThan(40);
+    expect(level(left, 1000) - leak(left, 440)).toBeGreaterThan(40);
+    expect(level(left, 1000) - leak(left, 1100)).toBeGreaterThan(40);
+    expect(level(right, 440) - leak(right, 1000)).toBeGreaterThan(40);
     const s = (await server.source(mount))!;
     expect(s).toMatchObject({ server_name: 'ringmix test', genre: 'Test' });
     expect(s.server_type).toBe(format === 'mp3' ? 'audio/mpeg' : 'audio/ogg');
@@ -138,7 +153,7 @@ describe.each([
     const path0 = path.join(dir, `titled-${file}`);
     fs.writeFileSync(path0, await server.listen(mount, 3));
     const audio = decode(path0, 2).subarray(rate);
-    expect(toneDb(channel(audio, 2, 0), rate, 1000)).toBeGreaterThan(-13);
+    expect(level(channel(audio, 2, 0), 1000)).toBeGreaterThan(-13);
     if (format === 'opus') {
       // Icecast 2.4 does not read OpusTags (its status page shows no Opus title; 2.5 does): the
       // title is checked where a listener's player finds it, in the stream's comments.
@@ -157,7 +172,7 @@ it('comes back by itself after the server is killed and restarted', async () => 
   await waitFor(() => count(events, 'connected') === 2, 'connected again', 30000);
   expect(b.stats().reconnects).toBe(1);
   const audio = received(await server.listen('/again.mp3', 3), 'again.mp3');
-  expect(Math.abs(toneDb(channel(audio, 2, 0), rate, 1000) - -12)).toBeLessThan(1);
+  expect(Math.abs(level(channel(audio, 2, 0), 1000) - -12)).toBeLessThan(1);
 });
 
 it('a wrong password is one ERR_STREAM_AUTH error and no retry storm; the mix goes on', async () => {
