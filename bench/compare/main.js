@@ -24,6 +24,15 @@ const DESCRIPTIONS = {
 };
 
 function parseArgs(argv) {
+  try {
+    return parseArgsOrThrow(argv);
+  } catch (err) {
+    err.usage = true;
+    throw err;
+  }
+}
+
+function parseArgsOrThrow(argv) {
   const o = { quick: false, seconds: 10, repeats: 5, strips: [1, 32, 128], graphs: ['A', 'B'] };
   let seconds;
   let repeats;
@@ -185,6 +194,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  process.stderr.write(`bench:compare: ${err.stack ?? err}\n`);
+  process.stderr.write(`bench:compare: ${err.usage ? err.message : (err.stack ?? err)}\n`);
   process.exitCode = 2;
 });

@@ -1,7 +1,8 @@
 // Renders a graph (see graphs.js) with ringmix on its simulated clock and returns the audio and
 // the time it took. Timed: every `mixer.advance()` of the span and the tap reads between them
 // (the mix copied into one preallocated interleaved buffer), i.e. rendering the audio into JS
-// memory. Not timed: creating the mixer and its inputs, and closing it.
+// memory. Not timed: creating the mixer and its inputs (and a 20-period pre-roll before the
+// inputs, see build()), and closing it.
 'use strict';
 const path = require('node:path');
 const g = require('./graphs');
@@ -11,6 +12,9 @@ const { Mixer } = require(path.join(__dirname, '..', '..'));
 /** Frames per advance() call; the tap holds two of them, so a read never finds a dropout. */
 const CHUNK_FRAMES = g.SAMPLE_RATE;
 
+/** Frames run before the inputs are added: the master's settings glide in over 10 ms ramps and fades. */
+const PREROLL_FRAMES = 20 * g.PERIOD_FRAMES;
+
 function build(graph, count) {
   const mixer = new Mixer({
     sampleRate: g.SAMPLE_RATE,
@@ -19,6 +23,17 @@ function build(graph, count) {
     // Graph A has no limiter (nor its look-ahead latency); graph B ends in it.
     limiter: graph === 'B',
   });
+  mixer.master.gainDb = g.masterGainDb(count);
+  if (graph === 'B') {
+    // The makeup Web Audio's compressor and its stand-in limiter always add (see graphs.js), here
+    // on the master compressor: ringmix's limiter has no makeup, and does not act at these levels.
+    const makeupDb = g.webAudioMakeupDb(g.MASTER_COMPRESSOR) + g.webAudioMakeupDb({ thresholdDb: g.LIMITER.ceilingDb, ratio: g.LIMITER.nwaRatio });
+    mixer.master.compressor = { ...g.MASTER_COMPRESSOR, makeupDb };
+    mixer.master.limiter = { ceilingDbtp: g.LIMITER.ceilingDb, releaseMs: g.LIMITER.releaseMs };
+  }
+  // Web Audio's nodes start at their settings; ringmix's master would glide there from 0 dB with
+  // the first strips' audio in it (and its compressor would still be releasing a second later).
+  mixer.advance(PREROLL_FRAMES);
   for (const s of g.strips(count, graph)) {
     mixer.addInput({
       source: { generator: 'sine', frequency: s.frequency, levelDb: s.levelDb },
@@ -31,14 +46,6 @@ function build(graph, count) {
         ? { eq: g.EQ, compressor: { ...g.STRIP_COMPRESSOR, makeupDb: g.webAudioMakeupDb(g.STRIP_COMPRESSOR) } }
         : {}),
     });
-  }
-  mixer.master.gainDb = g.masterGainDb(count);
-  if (graph === 'B') {
-    // The makeup Web Audio's compressor and its stand-in limiter always add (see graphs.js), here
-    // on the master compressor: ringmix's limiter has no makeup, and does not act at these levels.
-    const makeupDb = g.webAudioMakeupDb(g.MASTER_COMPRESSOR) + g.webAudioMakeupDb({ thresholdDb: g.LIMITER.ceilingDb, ratio: g.LIMITER.nwaRatio });
-    mixer.master.compressor = { ...g.MASTER_COMPRESSOR, makeupDb };
-    mixer.master.limiter = { ceilingDbtp: g.LIMITER.ceilingDb, releaseMs: g.LIMITER.releaseMs };
   }
   return mixer;
 }

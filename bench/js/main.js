@@ -19,6 +19,15 @@ const { commandLatency } = require('./latency');
 const { Mixer } = require(path.join(__dirname, '..', '..'));
 
 function parseArgs(argv) {
+  try {
+    return parseArgsOrThrow(argv);
+  } catch (err) {
+    err.usage = true;
+    throw err;
+  }
+}
+
+function parseArgsOrThrow(argv) {
   const o = { quick: false, seconds: 10, trials: 40 };
   let seconds;
   let trials;
@@ -120,6 +129,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  process.stderr.write(`bench:js: ${err.stack ?? err}\n`);
+  process.stderr.write(`bench:js: ${err.usage ? err.message : (err.stack ?? err)}\n`);
   process.exitCode = 1;
 });
