@@ -164,7 +164,7 @@ async function main() {
       version: require(path.join(__dirname, '..', '..', 'package.json')).version,
       clock: 'simulated',
       periodFrames: g.PERIOD_FRAMES,
-      compensateDrift: false,
+      generators: 'defaults: 0 ppm, on the mixer\'s clock (drift compensation holds the ratio at exactly 1: no resampling)',
       timed: 'mixer.advance() over the whole span in 1 s calls, with the tap read after each into one preallocated buffer; not the mixer and inputs set-up (setupS) nor close()',
     },
     nwa: {

@@ -39,9 +39,8 @@ function build(graph, count) {
       source: { generator: 'sine', frequency: s.frequency, levelDb: s.levelDb },
       gainDb: s.gainDb,
       pan: s.pan,
-      // A generator is a virtual device on a clock of its own, which the engine would otherwise
-      // resample to follow (drift compensation); a Web Audio oscillator runs on the context's clock.
-      compensateDrift: false,
+      // Defaults: a generator at 0 ppm is on the mixer's own clock, like a Web Audio oscillator
+      // on its context's, and passes through its drift compensation unresampled.
       ...(graph === 'B'
         ? { eq: g.EQ, compressor: { ...g.STRIP_COMPRESSOR, makeupDb: g.webAudioMakeupDb(g.STRIP_COMPRESSOR) } }
         : {}),
