@@ -29,9 +29,9 @@ struct CaseAgg {
   int activeReaders = 0;
   std::string skipped;  // why the case did not run (sanitizer builds), empty if it ran
 
-  std::vector<double> othersLoad, stealLoad;  // per repetition (both passes)
-  std::vector<double> repP50, repP99;          // producer percentiles of each timed pass (ns)
-  std::vector<double> rtt;                     // core-to-core round trip just before each rep
+  std::vector<double> othersLoad, stealLoad;    // per repetition (both passes)
+  std::vector<double> repP50, repP99, repP999;  // producer percentiles of each timed pass (ns)
+  std::vector<double> rtt;                      // core-to-core round trip just before each rep
 
   Summary producer;  // filled by finish()
   double medianThroughput = 0, bestThroughput = 0;
@@ -45,7 +45,7 @@ struct CaseAgg {
   void addThroughput(double seconds) {
     throughput.push_back(static_cast<double>(frames) / seconds);
   }
-  // Pools one timed pass's operation times and keeps its own p50/p99 (to show drift between
+  // Pools one timed pass's operation times and keeps its own percentiles (to show drift between
   // repetitions and to pair cases that ran back to back).
   void addTicks(const std::vector<Tick>& t, double nsPerTick) {
     opTicks.insert(opTicks.end(), t.begin(), t.end());
@@ -53,6 +53,7 @@ struct CaseAgg {
     const auto s = summarize(copy, nsPerTick);
     repP50.push_back(s.p50);
     repP99.push_back(s.p99);
+    repP999.push_back(s.p999);
   }
   void addTimed(RunResult& r, double nsPerTick) {
     addTicks(r.opTicks, nsPerTick);

@@ -52,7 +52,7 @@ constexpr std::size_t kSpmcRunOrder[] = {3, 1, 4, 2, 0};
 std::uint64_t spscFrames(SpscImpl impl, std::size_t chunkFrames, std::size_t div) {
   std::uint64_t f;
   switch (impl) {
-    case kSpscRing: f = std::uint64_t{32} << 20; break;
+    case kSpscRing: case kBoost: f = std::uint64_t{32} << 20; break;
     case kMutex: f = std::uint64_t{6} << 20; break;
     case kMoodycamel: f = std::uint64_t{4} << 20; break;
     default: f = std::uint64_t{128} << 20; break;  // memcpy
@@ -229,6 +229,7 @@ int main(int argc, char** argv) {
   doc["machine"] = machineJson(env, res);
   doc["config"] = configJson(res);
   doc["spsc"] = spscJson(res, npt);
+  doc["spsc_summary"] = spscSummaryJson(res);
   doc["spmc"] = spmcJson(env, res);
   const bool allMet = addRatiosAndTargets(doc, res);
 

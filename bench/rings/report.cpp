@@ -95,8 +95,12 @@ Json configJson(const Results& res) {
       "single-thread spin as long as the queue operation's p50, timed the same way on the "
       "producer CPU: the tail any operation of that length gets from interrupts/host preemption";
   cfg["spsc_ops"] =
-      "spsc_ring and mutex_deque push whole chunks (all or nothing); moodycamel enqueues per "
-      "sample as much of the chunk as fits (partial_ops); consumers take up to one chunk per call";
+      "spsc_ring, boost_spsc_queue_bulk (write_available() then push(ptr, n)) and mutex_deque "
+      "push whole chunks (all or nothing); moodycamel enqueues per sample as much of the chunk as "
+      "fits (partial_ops); consumers take up to one chunk per call (boost: pop(ptr, n))";
+  cfg["spsc_summary"] =
+      "per chunk size and queue: best throughput and the producer's per-chunk operation time "
+      "percentiles (ns), copied from spsc.*";
   return cfg;
 }
 
@@ -107,6 +111,26 @@ Json spscJson(const Results& res, double nsPerTick) {
     for (std::size_t ii = 0; ii < kSpscImpls; ++ii)
       chunkJ[kSpscImplNames[ii]] = spscCaseJson(res.spscCase(SpscImpl(ii), ci), nsPerTick);
     chunkJ["machine_tail_floor_ns"] = res.spscFloor[ci];
+  }
+  return js;
+}
+
+Json spscSummaryJson(const Results& res) {
+  Json js = Json::object();
+  for (std::size_t ci = 0; ci < kChunkSizes; ++ci) {
+    Json& chunkJ = js[chunkKey(ci)];
+    for (std::size_t ii = 0; ii < kSpscImpls; ++ii) {
+      const CaseAgg& c = res.spscCase(SpscImpl(ii), ci);
+      Json& q = chunkJ[kSpscImplNames[ii]];
+      if (!c.skipped.empty()) {
+        q = Json(c.skipped);
+        continue;
+      }
+      q["frames_per_s_best"] = c.bestThroughput;
+      q["op_p50_ns"] = c.producer.p50;
+      q["op_p99_ns"] = c.producer.p99;
+      q["op_p99_9_ns"] = c.producer.p999;
+    }
   }
   return js;
 }

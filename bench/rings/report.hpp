@@ -45,9 +45,10 @@ inline std::string chunkKey(std::size_t chunkIdx) {
 // producer CPU), and the "machine" object (build, timer, placement, noise during the run).
 Json floorJson(Env& env, double opNs, std::size_t samples);
 Json machineJson(const Env& env, const Results& res);
-// report.cpp: the "config", "spsc" and "spmc" objects.
+// report.cpp: the "config", "spsc", "spsc_summary" and "spmc" objects.
 Json configJson(const Results& res);
 Json spscJson(const Results& res, double nsPerTick);
+Json spscSummaryJson(const Results& res);
 Json spmcJson(const Env& env, const Results& res);
 // ratios.cpp: adds "ratios" and "targets" to doc; returns whether every target was met.
 bool addRatiosAndTargets(Json& doc, const Results& res);

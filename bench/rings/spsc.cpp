@@ -194,6 +194,7 @@ RunResult runQueue(Env& env, bool timed, std::size_t chunk, std::size_t total) {
 RunResult runSpsc(Env& env, SpscImpl impl, bool timed, std::size_t chunk, std::size_t total) {
   switch (impl) {
     case kSpscRing: return runQueue<SpscRingQueue>(env, timed, chunk, total);
+    case kBoost: return runQueue<BoostSpscBulkQueue<kRingSamples>>(env, timed, chunk, total);
     case kMutex: return runQueue<MutexDequeQueue>(env, timed, chunk, total);
     case kMoodycamel: return runQueue<MoodycamelPerElementQueue>(env, timed, chunk, total);
     default: return timed ? runMemcpy<true>(env, chunk, total) : runMemcpy<false>(env, chunk, total);
