@@ -78,10 +78,10 @@ class SpscRing {
       : capacity_(roundUpPow2(minCapacity)),
         mask_(capacity_ - 1),
         buffer_(allocateSlots(capacity_)) {
-    prod_.write.store(startPosition, std::memory_order_relaxed);
-    prod_.cachedRead = startPosition;
-    cons_.read.store(startPosition, std::memory_order_relaxed);
-    cons_.cachedWrite = startPosition;
+    write_.store(startPosition, std::memory_order_relaxed);
+    read_.store(startPosition, std::memory_order_relaxed);
+    prod_.write = prod_.cachedRead = startPosition;
+    cons_.read = cons_.cachedWrite = startPosition;
   }
 
   SpscRing(const SpscRing&) = delete;
@@ -109,15 +109,15 @@ class SpscRing {
   std::uint64_t droppedItems() const noexcept { return prod_.dropped.load(std::memory_order_relaxed); }
 
   std::size_t sizeApprox() const noexcept {
-    const std::uint64_t r = cons_.read.load(std::memory_order_acquire);
-    const std::uint64_t w = prod_.write.load(std::memory_order_acquire);
+    const std::uint64_t r = read_.load(std::memory_order_acquire);
+    const std::uint64_t w = write_.load(std::memory_order_acquire);
     const std::uint64_t d = w - r;
     // r is read first, so it can only be stale (older): w - r may exceed the capacity when both
     // sides moved on between the two loads, never go negative. Clamp to what the ring can hold.
     return d > capacity_ ? capacity_ : static_cast<std::size_t>(d);
   }
-  std::uint64_t writePosition() const noexcept { return prod_.write.load(std::memory_order_acquire); }
-  std::uint64_t readPosition() const noexcept { return cons_.read.load(std::memory_order_acquire); }
+  std::uint64_t writePosition() const noexcept { return write_.load(std::memory_order_acquire); }
+  std::uint64_t readPosition() const noexcept { return read_.load(std::memory_order_acquire); }
 
   // The item storage, for locking it in RAM (control side, before real-time use).
   const void* storage() const noexcept { return buffer_.get(); }
@@ -125,10 +125,12 @@ class SpscRing {
 
  private:
   void commitWrite(std::size_t k) noexcept {
-    prod_.write.store(prod_.write.load(std::memory_order_relaxed) + k, std::memory_order_release);
+    prod_.write += k;
+    write_.store(prod_.write, std::memory_order_release);
   }
   void commitRead(std::size_t k) noexcept {
-    cons_.read.store(cons_.read.load(std::memory_order_relaxed) + k, std::memory_order_release);
+    cons_.read += k;
+    read_.store(cons_.read, std::memory_order_release);
   }
   static void copyIn(std::span<T> dst, const T* src) noexcept {
     if (!dst.empty()) std::memcpy(dst.data(), src, dst.size_bytes());
@@ -175,15 +177,17 @@ class SpscRing {
 #endif
   }
 
-  // Producer-owned line: its position, its cache of the consumer's, its drop counter.
+  // Each side's private line: its own position (a plain copy of the one it publishes), its cache
+  // of the other side's, and (producer) the drop counter. Kept apart from the published positions
+  // because a side that waits polls the other's published position: with the private fields on
+  // that line, the working side would miss on its own bookkeeping after every poll.
   struct alignas(kCacheLine) ProducerSide {
-    std::atomic<std::uint64_t> write{0};
+    std::uint64_t write = 0;
     std::uint64_t cachedRead = 0;
     std::atomic<std::uint64_t> dropped{0};
   };
-  // Consumer-owned line.
   struct alignas(kCacheLine) ConsumerSide {
-    std::atomic<std::uint64_t> read{0};
+    std::uint64_t read = 0;
     std::uint64_t cachedWrite = 0;
   };
 
@@ -195,6 +199,10 @@ class SpscRing {
   std::atomic<bool> consumerTaken_{false};
   ProducerSide prod_;
   ConsumerSide cons_;
+  // The published positions, each alone on its line: stored by its owner once per commit, loaded
+  // by the other side only when its cache runs short (or while it waits).
+  alignas(kCacheLine) std::atomic<std::uint64_t> write_{0};
+  alignas(kCacheLine) std::atomic<std::uint64_t> read_{0};
 };
 
 // The producer side of a ring: the only way to write to it. Move-only; default-constructed or
@@ -212,7 +220,7 @@ class SpscRing<T>::Producer {
 
   // Free slots right now (always reloads the consumer position).
   std::size_t writeAvailable() noexcept {
-    ring_->prod_.cachedRead = ring_->cons_.read.load(std::memory_order_acquire);
+    ring_->prod_.cachedRead = ring_->read_.load(std::memory_order_acquire);
     return freeFromCache();
   }
 
@@ -222,11 +230,11 @@ class SpscRing<T>::Producer {
     SpscRing& r = *ring_;
     std::size_t avail = freeFromCache();
     if (avail < n) {
-      r.prod_.cachedRead = r.cons_.read.load(std::memory_order_acquire);
+      r.prod_.cachedRead = r.read_.load(std::memory_order_acquire);
       avail = freeFromCache();
     }
     n = std::min(n, avail);
-    const std::uint64_t w = r.prod_.write.load(std::memory_order_relaxed);
+    const std::uint64_t w = r.prod_.write;
     const std::size_t start = static_cast<std::size_t>(w & r.mask_);
     r.prefetchFree(w + n, std::min(n, avail - n));  // the next chunk of the same size
     const std::size_t firstLen = std::min(n, r.capacity_ - start);
@@ -263,7 +271,7 @@ class SpscRing<T>::Producer {
   friend class SpscRing;
   explicit Producer(SpscRing* r) noexcept : ring_(r) {}
   std::size_t freeFromCache() const noexcept {
-    const std::uint64_t w = ring_->prod_.write.load(std::memory_order_relaxed);
+    const std::uint64_t w = ring_->prod_.write;
     return ring_->capacity_ - static_cast<std::size_t>(w - ring_->prod_.cachedRead);
   }
   SpscRing* ring_ = nullptr;
@@ -283,7 +291,7 @@ class SpscRing<T>::Consumer {
 
   // Items ready right now (always reloads the producer position).
   std::size_t readAvailable() noexcept {
-    ring_->cons_.cachedWrite = ring_->prod_.write.load(std::memory_order_acquire);
+    ring_->cons_.cachedWrite = ring_->write_.load(std::memory_order_acquire);
     return fillFromCache();
   }
 
@@ -292,11 +300,11 @@ class SpscRing<T>::Consumer {
     SpscRing& r = *ring_;
     std::size_t avail = fillFromCache();
     if (avail < n) {
-      r.cons_.cachedWrite = r.prod_.write.load(std::memory_order_acquire);
+      r.cons_.cachedWrite = r.write_.load(std::memory_order_acquire);
       avail = fillFromCache();
     }
     n = std::min(n, avail);
-    const std::uint64_t rd = r.cons_.read.load(std::memory_order_relaxed);
+    const std::uint64_t rd = r.cons_.read;
     const std::size_t start = static_cast<std::size_t>(rd & r.mask_);
     const std::size_t firstLen = std::min(n, r.capacity_ - start);
     return ReadChunk(ring_, std::span<const T>(r.buffer_.get() + start, firstLen),
@@ -317,7 +325,7 @@ class SpscRing<T>::Consumer {
   friend class SpscRing;
   explicit Consumer(SpscRing* r) noexcept : ring_(r) {}
   std::size_t fillFromCache() const noexcept {
-    const std::uint64_t rd = ring_->cons_.read.load(std::memory_order_relaxed);
+    const std::uint64_t rd = ring_->cons_.read;
     return static_cast<std::size_t>(ring_->cons_.cachedWrite - rd);
   }
   SpscRing* ring_ = nullptr;
