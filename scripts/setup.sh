@@ -21,9 +21,12 @@ BUILD_PKGS=(cmake g++ make ninja-build pkg-config libreaderwriterqueue-dev porta
 TEST_PKGS=(doctest-dev clang-19 libclang-rt-19-dev jackd2 pulseaudio pulseaudio-utils libasound2-plugins sox ffmpeg
            opus-tools icecast2 libebur128-dev)
 
+# Needed by the benchmarks only: boost's lock-free SPSC queue, a baseline of bench:rings (headers).
+BENCH_PKGS=(libboost-dev)
+
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
-  for p in "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"; do
+  for p in "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${BENCH_PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
   done
 fi
@@ -32,7 +35,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "ringmix setup: this script installs packages with apt-get (Debian/Ubuntu)." >&2
     echo "Elsewhere, install: cmake >= 3.20, a C++20 compiler, moodycamel readerwriterqueue" >&2
-    echo "headers, doctest, and clang with sanitizer runtimes; then run npm install." >&2
+    echo "headers, doctest, clang with sanitizer runtimes, and (benchmarks) boost headers;" >&2
+    echo "then run npm install." >&2
     exit 1
   fi
   SUDO=""
