@@ -27,7 +27,12 @@ export interface SoakConfig {
   /** The RSS series in the report: one sample per this many ms. */
   rssReportEveryMs: number;
   progressEveryMs: number;
-  /** How far ahead of the mix the JS push inputs are fed (their jitter buffer). */
+  /**
+   * How far ahead of the mix the JS push inputs are fed: their jitter buffer, as a network
+   * source's would be. It must ride over the event loop's stalls: GC pauses up to ~45 ms, and up
+   * to ~80 ms when the hypervisor takes the CPUs (measured in 3-minute runs); a stall longer than
+   * the lead less a period is an underrun, and fails the soak.
+   */
   pushLeadMs: number;
   pushEveryMs: number;
   tapEveryMs: number;
@@ -56,7 +61,7 @@ export function soakConfig(env: NodeJS.ProcessEnv = process.env): SoakConfig {
     rssEveryMs: 1000,
     rssReportEveryMs: 5000,
     progressEveryMs: quick ? 10000 : 30000,
-    pushLeadMs: 100,
+    pushLeadMs: 200,
     pushEveryMs: 10,
     tapEveryMs: 20,
     readyTimeoutMs: 20000,

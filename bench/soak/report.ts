@@ -46,6 +46,7 @@ export interface RunFacts {
   listener: ListenerStats;
   recording: { frames: number; dropouts: number; lostFrames: number; files: number; expectedFrames: number };
   stream: { bytesSent: number; framesEncoded: number; maxEncoderLagMs: number; expectedBytes: number };
+  steal: { totalMs: number; worstSecondMs: number; secondsWithSteal: number };
   faderMoves: number;
   jobs: ReturnType<JobTimes['report']>;
 }
@@ -155,6 +156,8 @@ export function buildReport(f: RunFacts): { report: Record<string, unknown>; fai
     jsJobs: f.jobs.jobs,
     lateJobRuns: f.jobs.lateRuns,
     gc: { count: f.gc.count, maxMs: round(f.gc.maxMs), totalMs: round(f.gc.totalMs) },
+    // The hypervisor's steal time over the run (steal.ts): what no priority inside can prevent.
+    hypervisorStealMs: f.steal,
     metricsPolls: f.polls,
     faderMoves: f.faderMoves,
   };

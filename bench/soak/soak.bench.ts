@@ -142,7 +142,6 @@ it(`soak: ${cfg.minutes} min`, async () => {
         pushLeadMs: cfg.pushLeadMs,
         metricsPollHz: cfg.pollHz,
         hog: { cpu: hog.cpu, busyFraction: round(hog.busyFraction(), 2) },
-        steal: sampler.steal(),
         machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', loadAvg: os.loadavg().map((x) => round(x, 2)) },
         addon: buildInfo().version,
         setupS: round(setupS, 1),
@@ -176,6 +175,7 @@ it(`soak: ${cfg.minutes} min`, async () => {
         maxEncoderLagMs: round(streamStats.maxEncoderLagMs),
         expectedBytes: Math.round(((measuredS + readyAfterMs / 1000) * 128000) / 8),
       },
+      steal: sampler.steal(),
       faderMoves: automation.moves,
       jobs: jobs.report(),
     });
