@@ -30,6 +30,8 @@ export interface BuildInfo {
   lockFree64: boolean;
   /** Compiler that built the addon. */
   compiler: string;
+  /** The most inputs one mixer holds (more give `ERR_TOO_MANY_INPUTS`). */
+  maxInputs: number;
 }
 
 /** Options the addon's Mixer constructor takes (already validated). */

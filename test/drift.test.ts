@@ -71,6 +71,9 @@ function mixerWith(ppm: number, compensateDrift = true): { mixer: Mixer; input: 
 }
 
 const HOUR = 3600;
+// A hang guard, not a speed check: an hour of audio takes ~20 s here on a quiet machine, and
+// two or three times that while the rest of the suite runs beside it on two cores.
+const HOUR_TIMEOUT_MS = 180_000;
 
 describe('drift compensation (simulated clock)', () => {
   it('the same clock keeps latency constant to the frame for an hour, never resampled away', async () => {
@@ -84,7 +87,7 @@ describe('drift compensation (simulated clock)', () => {
     expect(Math.abs(m.clockPpm)).toBeLessThan(0.1);
     expect([m.underruns, m.overruns, m.resyncs]).toEqual([0, 0, 0]);
     await mixer.close();
-  });
+  }, HOUR_TIMEOUT_MS);
 
   it.each([100, -100, 500, -500])(
     'at %d ppm it locks within 5 s, then holds latency within ±12 frames for an hour with no under/overrun',
@@ -104,6 +107,7 @@ describe('drift compensation (simulated clock)', () => {
       expect([m.underruns, m.overruns, m.resyncs]).toEqual([0, 0, 0]);
       await mixer.close();
     },
+    HOUR_TIMEOUT_MS,
   );
 
   it('without compensation the same clocks drift: latency grows by the ppm, then the ring overflows', async () => {

@@ -9,6 +9,7 @@
 #include "args.hpp"
 #include "async_workers.hpp"
 #include "devices/device_list.hpp"
+#include "engine/config.hpp"
 #include "mixer_wrap.hpp"
 #include "platform/rt_scope.hpp"
 #include "rt/cache_line.hpp"
@@ -38,6 +39,7 @@ Napi::Value RingmixAddon::Info(const Napi::CallbackInfo& info) {
   o.Set("napiVersion", NAPI_VERSION);
   o.Set("cacheLineBytes", static_cast<double>(rt::kCacheLine));
   o.Set("lockFree64", std::atomic<std::uint64_t>::is_always_lock_free);
+  o.Set("maxInputs", static_cast<double>(engine::kMaxInputs));
 #if defined(__clang__)
   o.Set("compiler", "clang " __clang_version__);
 #elif defined(__GNUC__)

@@ -5,9 +5,10 @@
 
 namespace ringmix::engine {
 
-// Inputs live in fixed arrays on the real-time side (and in the metrics snapshot), so their number
-// is bounded. 64 covers a large broadcast console.
-inline constexpr std::uint32_t kMaxInputs = 128;
+// Inputs live in fixed arrays on the real-time side (and in the metrics snapshot, which publishes
+// only the inputs present), so their number is bounded: 1024 is beyond the largest broadcast
+// consoles, and within what one core mixes at 48 kHz (npm run bench:mix reports the capacity).
+inline constexpr std::uint32_t kMaxInputs = 1024;
 inline constexpr std::uint32_t kMaxChannels = 2;
 inline constexpr std::uint32_t kMaxPeriodFrames = 4096;
 

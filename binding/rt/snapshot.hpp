@@ -16,6 +16,7 @@
 // they are plain moves.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -40,31 +41,41 @@ class Snapshot {
   Snapshot(const Snapshot&) = delete;
   Snapshot& operator=(const Snapshot&) = delete;
 
-  // Writer (one thread only).
-  void publish(const T& value) noexcept {
-    std::uint64_t raw[kWords] = {};
-    std::memcpy(raw, &value, sizeof(T));
+  // Writer (one thread only). With `bytes` < sizeof(T), only that prefix of the value is new: the
+  // rest keeps what earlier publishes left (for a payload whose tail is used only up to a count
+  // held in the prefix).
+  void publish(const T& value, std::size_t bytes = sizeof(T)) noexcept {
+    const std::size_t words = bytes >= sizeof(T) ? kWords : (bytes + 7) / 8;
+    const auto* src = reinterpret_cast<const unsigned char*>(&value);
     const std::uint64_t s = seq_.load(std::memory_order_relaxed);
     seq_.store(s + 1, std::memory_order_relaxed);
-    for (std::size_t i = 0; i < kWords; ++i) words_[i].store(raw[i], std::memory_order_release);
+    for (std::size_t i = 0; i < words; ++i) {
+      std::uint64_t w = 0;
+      std::memcpy(&w, src + 8 * i, std::min<std::size_t>(8, sizeof(T) - 8 * i));
+      words_[i].store(w, std::memory_order_release);
+    }
+    used_.store(words, std::memory_order_release);
     seq_.store(s + 2, std::memory_order_release);
   }
 
-  // One attempt: false if a publish overlapped (out is then unspecified).
+  // One attempt: false if a publish overlapped (out is then unspecified). Copies the prefix the
+  // last publish wrote; the rest of `out` is left as it was.
   bool tryRead(T& out) const noexcept {
     const std::uint64_t s1 = seq_.load(std::memory_order_acquire);
     if (s1 & 1) return false;
-    std::uint64_t raw[kWords];
-    for (std::size_t i = 0; i < kWords; ++i) raw[i] = words_[i].load(std::memory_order_acquire);
-    if (seq_.load(std::memory_order_relaxed) != s1) return false;
-    std::memcpy(&out, raw, sizeof(T));
-    return true;
+    const std::size_t words = std::min<std::size_t>(used_.load(std::memory_order_acquire), kWords);
+    auto* dst = reinterpret_cast<unsigned char*>(&out);
+    for (std::size_t i = 0; i < words; ++i) {
+      const std::uint64_t w = words_[i].load(std::memory_order_acquire);
+      std::memcpy(dst + 8 * i, &w, std::min<std::size_t>(8, sizeof(T) - 8 * i));
+    }
+    return seq_.load(std::memory_order_relaxed) == s1;
   }
 
   // Any thread but the writer: retries until it gets a consistent copy. The writer's critical
   // section is a few hundred nanoseconds, so this returns almost at once.
   T read() const noexcept {
-    T out;
+    T out{};
     while (!tryRead(out)) {
     }
     return out;
@@ -75,6 +86,7 @@ class Snapshot {
 
  private:
   alignas(kCacheLine) std::atomic<std::uint64_t> seq_{0};
+  std::atomic<std::uint64_t> used_{kWords};  // words the last publish wrote
   std::atomic<std::uint64_t> words_[kWords];
 };
 

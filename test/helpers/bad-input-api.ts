@@ -3,7 +3,7 @@
  * every call in the wrong state (closed, removed, wrong clock, full), bad calls on a polluted
  * Object.prototype, and the valid controls.
  */
-import { listDevices, listHostApis } from '../..';
+import { buildInfo, listDevices, listHostApis } from '../..';
 import { ARG, GAIN, Mixer, badSelectors, bare, closed, on, state, type Fixture } from './bad-input-fixture';
 import { badNumberValues, hostileObjects, notBooleans, notPlainObjects, revokedProxy, type Value } from './bad-values';
 import type { Case, Expect, Prepared } from './calls';
@@ -187,9 +187,9 @@ export function apiCalls(): Case[] {
     add(`after tap.close(): ${what}`, CLOSED, on(call, { before: tapClosed }));
   }
   const full = (f: Fixture) => {
-    for (let i = 0; i < 125; i++) f.mixer.addInput({ source: { generator: 'silence' } });
+    while (f.mixer.inputs.length < buildInfo().maxInputs) f.mixer.addInput({ source: { generator: 'silence' } });
   };
-  add("a 129th input: mixer.addInput({ source: { generator: 'silence' } })", state('ERR_TOO_MANY_INPUTS'), on((f) => f.mixer.addInput({ source: { generator: 'silence' } }), { before: full }));
+  add("one input too many: mixer.addInput({ source: { generator: 'silence' } })", state('ERR_TOO_MANY_INPUTS'), on((f) => f.mixer.addInput({ source: { generator: 'silence' } }), { before: full }));
 
   // Bad calls while Object.prototype offers the missing (or a valid) value.
   const polluted: Array<[string, Record<string, unknown>, (f: Fixture) => unknown]> = [

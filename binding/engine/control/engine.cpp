@@ -71,10 +71,9 @@ void Engine::service() {
         }
         outbox_.flush();  // control code (the outbox may free memory): outside the scope
       } while (commands_.sizeApprox() > 0);
-      if (changed) {
-        platform::RtScope rt;
-        cycle_.publishState();
-      }
+      platform::RtScope rt;
+      if (changed) cycle_.publishState();
+      else cycle_.flushMetrics();  // the last cycles ran since the last publish (simulated, stopped)
     }
   }
   collectRetired();

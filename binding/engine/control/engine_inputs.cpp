@@ -4,6 +4,7 @@
 
 #include "devices/device_errors.hpp"
 #include "engine.hpp"
+#include "engine/control/resampler_tables.hpp"
 #include "platform/clock.hpp"
 
 namespace ringmix::engine {
@@ -86,6 +87,7 @@ std::uint32_t Engine::addInput(const InputSpec& spec) {
   } else if (generator) {
     in->generator = std::make_unique<VirtualSource>(spec.generator, spec.clockPpm, config_.sampleRate, channels, period,
                                                     in->ring, in->stamp, 0x9E3779B97F4A7C15ull * id);
+    in->rt.onMasterClock.store(spec.clockPpm == 0.0, std::memory_order_relaxed);
   } else if (duplex) {
     in->rt.duplex = true;
     for (std::size_t c = 0; c < spec.deviceChannels.size() && c < 2; ++c) in->rt.duplexMap[c] = spec.deviceChannels[c];
@@ -126,7 +128,8 @@ std::uint32_t Engine::addInput(const InputSpec& spec) {
       in->rt.primeFrames = static_cast<std::uint32_t>(d.targetFrames) + devicePeriod + Resampler::kTaps / 2;
   }
   if (in->rt.compensate || rate != config_.sampleRate) {
-    in->resampler = std::make_unique<Resampler>(channels, rate, config_.sampleRate, in->rt.compensate ? kMaxSkew : 0.0);
+    in->resampler = std::make_unique<Resampler>(channels, rate, config_.sampleRate, in->rt.compensate ? kMaxSkew : 0.0,
+                                                 sharedResamplerTable(rate, config_.sampleRate, in->rt.compensate ? kMaxSkew : 0.0));
     in->rt.resampler = in->resampler.get();
   }
   // Everything that can fail is done: hand it over.
@@ -181,6 +184,7 @@ bool Engine::setClockPpm(std::uint32_t id, double ppm) {
   Input& in = input(id);
   if (!in.generator) return false;
   in.generator->setClockPpm(ppm);
+  in.rt.onMasterClock.store(ppm == 0.0, std::memory_order_relaxed);
   return true;
 }
 

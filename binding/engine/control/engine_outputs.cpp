@@ -4,6 +4,7 @@
 
 #include "devices/device_errors.hpp"
 #include "engine.hpp"
+#include "engine/control/resampler_tables.hpp"
 
 namespace ringmix::engine {
 
@@ -16,7 +17,8 @@ std::uint32_t Engine::addOutput(const devices::DeviceRef& device, std::uint32_t 
   OutputRecord rec;
   std::unique_ptr<Resampler> resampler;
   if (compensate || rate != config_.sampleRate)
-    resampler = std::make_unique<Resampler>(config_.channels, config_.sampleRate, rate, compensate ? 0.005 : 0.0);
+    resampler = std::make_unique<Resampler>(config_.channels, config_.sampleRate, rate, compensate ? 0.005 : 0.0,
+                                             sharedResamplerTable(config_.sampleRate, rate, compensate ? 0.005 : 0.0));
   // Primes (and resumes after a dropout) two periods behind the mix. Compensated: the target lag
   // (mix frames) is those two periods plus one of the device's (its buffers in mix frames), or
   // what was asked, and it primes a device buffer and the resampler's half window above it.

@@ -75,6 +75,16 @@ class DriftLoop {
     producer_.update(timeNs, frames);
   }
 
+  // The producer runs on the consumer's own clock (a generator at 0 ppm): its rate is known
+  // exactly, so there is no offset to learn. The integrator is held at 0 (clockPpm reads 0), and
+  // the proportional part works only on errors beyond kSameClockBandFrames (frames the master
+  // lost in an overload), so that in steady state the ratio is exactly nominal and the resampler
+  // passes frames through untouched (resampler.hpp).
+  void setSameClock(bool same) noexcept {
+    if (same && !sameClock_) integral_ = 0.0;
+    sameClock_ = same;
+  }
+
   // The fill stepped for a known reason (a device's xrun): the next step takes the new fill as it
   // is, for the proportional part to work off, rather than as a trend to integrate.
   void noteStep() noexcept { stepped_ = true; }
@@ -247,6 +257,13 @@ class DriftLoop {
   // work off: an integrator winding up on it would swing the fill past the set point and back, an
   // undamped oscillation of seconds, heard as a wobbling pitch.
   double piStep(double error, double trend, double dt) noexcept {
+    if (sameClock_) {
+      const double beyond = error > kSameClockBandFrames    ? error - kSameClockBandFrames
+                            : error < -kSameClockBandFrames ? error + kSameClockBandFrames
+                                                            : 0.0;
+      integral_ = 0.0;
+      return std::fmax(-kMaxProportional, std::fmin(kMaxProportional, kp_ * beyond));
+    }
     const double band = kMaxProportional / kp_;
     double skew = integral_ + std::fmax(-kMaxProportional, std::fmin(kMaxProportional, kp_ * error));
     const bool saturated = skew > s_.maxSkew || skew < -s_.maxSkew;
@@ -265,6 +282,7 @@ class DriftLoop {
   static constexpr double kMaxProportional = 0.001;
   static constexpr double kLockFrames = 4.0;
   static constexpr double kUnlockFrames = 24.0;
+  static constexpr double kSameClockBandFrames = 2.0;
 
   DriftSettings s_;
   ClockDll producer_;
@@ -292,6 +310,7 @@ class DriftLoop {
   double lastMeanError_ = 0.0;  // meanError_ at the previous step
   std::uint32_t breaksSeen_ = 0;  // the producer's discontinuities already taken into account
   bool stepped_ = false;          // a discontinuity since the last step
+  bool sameClock_ = false;        // see setSameClock()
 };
 
 }  // namespace ringmix::engine

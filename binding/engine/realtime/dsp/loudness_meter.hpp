@@ -17,7 +17,9 @@
 // measures take only complete blocks (the first at 400 ms, the first short-term value at 3 s).
 // Integrated and range keep histograms, not history (loudness_gating.hpp: bins of 0.01 LU, error
 // bounds there). Per frame: two biquads per channel in double and the true-peak interpolator;
-// ~48 ns per stereo frame at 48 kHz, 90 % of it the interpolator (bench/dsp_master.cpp).
+// ~48 ns per stereo frame at 48 kHz, 90 % of it the interpolator (bench/dsp_master.cpp), which
+// is skipped for a block that provably cannot top the true peak read so far
+// (TruePeakDetector::processAbove(): quiet passages, or anything below an earlier peak).
 //
 // configure() and everything after it touch only inline arrays: no allocation, lock or system
 // call. The object is large (~250 KB: the histograms), so build it where it lives (the engine),
@@ -83,7 +85,7 @@ class LoudnessMeter {
   }
 
   void add(const float* interleaved, std::uint32_t frames) noexcept {
-    peak_ = std::max(peak_, truePeak_.process(interleaved, frames));
+    peak_ = std::max(peak_, truePeak_.processAbove(interleaved, frames, peak_));
     std::uint32_t done = 0;
     while (done < frames) {
       const auto run = static_cast<std::uint32_t>(std::min<std::uint64_t>(frames - done, blockEnd_ - framesTotal_));

@@ -8,8 +8,8 @@
 // tops it again, which holds anew.
 //
 // The fall is a constant factor per sample (linear in dB), kept in double: at 384 kHz it is
-// 1 - 3.5e-6 per sample, which float would round to a decay 2 % off. Cost: a multiply, a compare
-// and the hold's bookkeeping per sample. Real-time code: no allocation.
+// 1 - 3.5e-6 per sample, which float would round to a decay 2 % off. Cost: a multiply and two
+// compares per sample, in four lanes (see add()). Real-time code: no allocation.
 #pragma once
 
 #include <algorithm>
@@ -18,11 +18,15 @@
 #include <cstdint>
 #include <limits>
 
+#include "engine/realtime/dsp/simd4.hpp"
+
 namespace ringmix::engine {
 
 class PeakProgrammeMeter {
  public:
   static constexpr std::uint32_t kMaxChannels = 8;
+  static constexpr std::uint32_t kLanes = 8;      // add()'s vector lanes: covers kMaxChannels
+  static constexpr std::uint32_t kMaxRun = 8192;  // add()'s longest run
   static constexpr double kReturnDb = 20.0;      // IEC 60268-18 return time: this many dB...
   static constexpr double kReturnSeconds = 1.7;  // ...in this long
   static constexpr double kDefaultHoldSeconds = 2.0;
@@ -33,6 +37,10 @@ class PeakProgrammeMeter {
     const double fs = std::clamp(sampleRate, 8000.0, 384000.0);
     channels_ = std::clamp<std::uint32_t>(channels, 1, kMaxChannels);
     fall_ = std::pow(10.0, -kReturnDb / 20.0 / (kReturnSeconds * fs));
+    rise_ = 1.0 / fall_;
+    fallFrames_ = 0;
+    for (std::uint32_t j = 0; j < kLanes; ++j) lane0_[j] = static_cast<float>(std::pow(rise_, j / channels_));
+    laneStep_ = static_cast<float>(std::pow(rise_, kLanes / channels_));
     holdFrames_ = static_cast<std::uint64_t>(std::llround(std::clamp(holdSeconds, 0.0, 60.0) * fs));
     reset();
   }
@@ -41,22 +49,80 @@ class PeakProgrammeMeter {
     for (auto& c : chans_) c = Chan{};
   }
 
+  // A block at a time. The reading after it is max(reading · fall^n, max_k |x_k| · fall^(n-1-k)),
+  // the sample-by-sample recursion max(|x|, reading · fall) in closed form. The max runs forward
+  // over the interleaved samples in eight lanes (lane j: channel j % channels) with weights
+  // rise^k = fall^-k (at most 1.12 over a 4096-frame block at 48 kHz), scaled by fall^(n-1) at
+  // the end: the loop reads memory in order and vectorises, where the recursion is one dependent
+  // chain per sample. The float weights agree with the recursion to 1e-4 dB. The hold is
+  // resolved per block: it takes the block's highest reading at its last position, ages by the
+  // block, and expires to the reading at the block's end; a hold that expires within a block
+  // and would at once be topped again by a new peak in the same block shows that peak from the
+  // next block on (a cycle later).
   void add(const float* interleaved, std::uint32_t frames) noexcept {
-    for (std::uint32_t c = 0; c < channels_; ++c) {
-      Chan s = chans_[c];
-      const float* x = interleaved + c;
-      for (std::uint32_t i = 0; i < frames; ++i) {
-        const double a = std::fabs(static_cast<double>(x[static_cast<std::size_t>(i) * channels_]));
-        s.reading = std::max(a, s.reading * fall_);
-        if (s.reading >= s.hold) {
-          s.hold = s.reading;
-          s.age = 0;
-        } else if (s.age < holdFrames_) {
-          ++s.age;
-        } else {
-          s.hold = s.reading;  // hold expired: follow the reading
-        }
+    // Long blocks in runs, so the rising weights stay small (fall^-8192 is 2.0 at 8 kHz).
+    for (; frames > kMaxRun; frames -= kMaxRun, interleaved += static_cast<std::size_t>(kMaxRun) * channels_)
+      add(interleaved, kMaxRun);
+    if (frames == 0) return;
+    if (frames != fallFrames_) {
+      fallFrames_ = frames;
+      fallN_ = std::pow(fall_, static_cast<double>(frames));
+      fallN1_ = std::pow(fall_, static_cast<double>(frames - 1));
+    }
+    const std::uint32_t ch = channels_;
+    float m[kLanes] = {}, top[kLanes] = {};
+    if (kLanes % ch == 0) {
+      // Lane j starts at frame j / ch and steps kLanes / ch frames.
+      using simd::F4;
+      F4 w0 = F4::load(lane0_), w1 = F4::load(lane0_ + 4);
+      const F4 step = F4::fill(laneStep_);
+      F4 m0 = F4::zero(), m1 = F4::zero(), t0 = F4::zero(), t1 = F4::zero();
+      const std::size_t n = static_cast<std::size_t>(frames) * ch;
+      std::size_t i = 0;
+      for (; i + kLanes <= n; i += kLanes) {
+        const F4 a0 = simd::abs(F4::load(interleaved + i)), a1 = simd::abs(F4::load(interleaved + i + 4));
+        m0 = simd::maxInto(a0 * w0, m0), m1 = simd::maxInto(a1 * w1, m1);  // a NaN never enters
+        t0 = simd::maxInto(a0, t0), t1 = simd::maxInto(a1, t1);
+        w0 = w0 * step, w1 = w1 * step;
       }
+      float w[kLanes];
+      m0.store(m), m1.store(m + 4), t0.store(top), t1.store(top + 4), w0.store(w), w1.store(w + 4);
+      for (std::uint32_t j = 0; j < kLanes && i + j < n; ++j) {  // the tail: fewer than kLanes
+        const float a = std::fabs(interleaved[i + j]), d = a * w[j];
+        m[j] = d > m[j] ? d : m[j];
+        top[j] = a > top[j] ? a : top[j];
+      }
+    } else {  // 3, 5, 6 or 7 channels: a lane per channel, frame by frame
+      float w = 1.0f;
+      const auto r = static_cast<float>(rise_);
+      for (std::uint32_t f = 0; f < frames; ++f, w *= r)
+        for (std::uint32_t c = 0; c < ch; ++c) {
+          const float a = std::fabs(interleaved[static_cast<std::size_t>(f) * ch + c]), d = a * w;
+          m[c] = d > m[c] ? d : m[c];
+          top[c] = a > top[c] ? a : top[c];
+        }
+    }
+    const std::uint32_t stride = kLanes % ch == 0 ? ch : kLanes;
+    for (std::uint32_t c = 0; c < ch; ++c) {
+      float mc = 0.0f, peakc = 0.0f;
+      for (std::uint32_t j = c; j < kLanes; j += stride) mc = std::max(mc, m[j]), peakc = std::max(peakc, top[j]);
+      Chan s = chans_[c];
+      const double end = std::max(static_cast<double>(mc) * fallN1_, s.reading * fallN_);
+      const double peak = peakc;
+      if (std::max(peak, s.reading * fall_) >= s.hold) {
+        // The block tops the hold: it holds the block's highest sample, from its last position.
+        std::uint32_t k = frames - 1;
+        while (k > 0 && static_cast<double>(std::fabs(interleaved[static_cast<std::size_t>(k) * ch + c])) != peak) --k;
+        s.hold = peak;
+        s.age = frames - 1 - k;
+        if (s.age > holdFrames_) s.hold = end, s.age = holdFrames_;
+      } else if (s.age + frames <= holdFrames_) {
+        s.age += frames;
+      } else {
+        s.hold = end;  // expired within the block: follows the reading
+        s.age = holdFrames_;
+      }
+      s.reading = end;
       // A reading far below anything shown is silence; stopping it there keeps the products
       // out of denormal numbers (slow) after long silence.
       if (s.reading < 1e-10) s.reading = 0.0;
@@ -85,6 +151,11 @@ class PeakProgrammeMeter {
   std::array<Chan, kMaxChannels> chans_{};
   std::uint32_t channels_ = 2;
   double fall_ = 1.0;
+  double rise_ = 1.0;             // 1 / fall_
+  float lane0_[kLanes] = {};      // add()'s starting weights and step
+  float laneStep_ = 1.0f;
+  std::uint32_t fallFrames_ = 0;  // the block length fallN_ is for
+  double fallN_ = 1.0, fallN1_ = 1.0;  // fall_ to that power, and to one less
   std::uint64_t holdFrames_ = 0;
 };
 

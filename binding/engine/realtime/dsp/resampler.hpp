@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 
 namespace ringmix::engine {
@@ -22,16 +23,26 @@ class Resampler {
   static constexpr std::uint32_t kTaps = 64;
   static constexpr std::uint32_t kPhases = 256;
 
-  // maxSkew > 0: setRatio() may move the ratio within nominal × (1 ± maxSkew).
-  Resampler(std::uint32_t channels, std::uint32_t inRate, std::uint32_t outRate, double maxSkew = 0.0)
+  // The kernel table: (kPhases + 1) kernels of kTaps, read-only once built, so resamplers of the
+  // same rates can share one (engine/control/resampler_tables.hpp: designing one takes ~2 ms).
+  using Table = std::shared_ptr<const float[]>;
+
+  // maxSkew > 0: setRatio() may move the ratio within nominal × (1 ± maxSkew). Without a table,
+  // designs its own.
+  Resampler(std::uint32_t channels, std::uint32_t inRate, std::uint32_t outRate, double maxSkew = 0.0,
+            Table table = nullptr)
       : channels_(channels), inRate_(inRate), outRate_(outRate), nominal_(static_cast<double>(inRate) / outRate),
-        maxSkew_(maxSkew), ratio_(nominal_), table_(new float[(kPhases + 1) * kTaps]),
-        history_(new float[2 * kTaps * channels]()), coef_(new float[kTaps]) {
+        maxSkew_(maxSkew), ratio_(nominal_), table_(table ? std::move(table) : design(inRate, outRate, maxSkew)),
+        history_(new float[2 * kTaps * channels]()), coef_(new float[kTaps]) {}
+
+  static Table design(std::uint32_t inRate, std::uint32_t outRate, double maxSkew) {
     // Cut-off (input-rate cycles per frame): between two rates, just below the lower Nyquist
     // frequency. At one rate (drift compensation only) exactly at Nyquist: the ratio stays within
     // ±0.5 % of 1, so anything it folds lies above 21 kHz; and the kernel at phase 0 is then a
     // unit impulse, so two clocks that agree pass the input through bit for bit.
-    const double fc = inRate == outRate ? 0.5 : 0.5 * std::min(1.0, 1.0 / (nominal_ * (1.0 + maxSkew))) * 0.92;
+    const double nominal = static_cast<double>(inRate) / outRate;
+    const double fc = inRate == outRate ? 0.5 : 0.5 * std::min(1.0, 1.0 / (nominal * (1.0 + maxSkew))) * 0.92;
+    std::shared_ptr<float[]> table(new float[(kPhases + 1) * kTaps]);
     double kernel[kTaps];
     for (std::uint32_t p = 0; p <= kPhases; ++p) {
       double sum = 0.0;
@@ -42,8 +53,9 @@ class Resampler {
         sum += kernel[k];
       }
       // Unity gain at DC for every phase: no level change, and no gain ripple as the phase moves.
-      for (std::uint32_t k = 0; k < kTaps; ++k) table_[p * kTaps + k] = static_cast<float>(kernel[k] / sum);
+      for (std::uint32_t k = 0; k < kTaps; ++k) table[p * kTaps + k] = static_cast<float>(kernel[k] / sum);
     }
+    return table;
   }
   Resampler(const Resampler&) = delete;
   Resampler& operator=(const Resampler&) = delete;
@@ -58,6 +70,11 @@ class Resampler {
   Result process(const float* in, std::uint32_t inFrames, float* out, std::uint32_t outFrames) noexcept {
     const std::uint32_t ch = channels_;
     std::uint32_t used = 0, made = 0;
+    if (passThrough()) {  // two clocks that agree exactly: a delay line (see passBlock())
+      const std::uint32_t n = std::min(inFrames, outFrames);
+      passBlock(in, out, n);
+      used = made = n;
+    }
     while (made < outFrames) {
       while (need_ > 0 && used < inFrames) {
         push(in + static_cast<std::size_t>(used) * ch);
@@ -135,10 +152,36 @@ class Resampler {
     }
   }
 
+  // At one rate, ratio exactly 1 and on a whole input frame, the kernel is phase 0's: a unit
+  // impulse at tap kTaps/2 - 1 (its other taps are rounding, 1e-17 of it), so each output is the
+  // input kDelay frames back. Copying is the same signal (its float sums round to the same value)
+  // at a fraction of a 64-tap dot product per frame.
+  static constexpr std::uint32_t kDelay = kTaps / 2;
+  bool passThrough() const noexcept {
+    return ratio_ == 1.0 && frac_ == 0.0 && need_ == 1 && inRate_ == outRate_;
+  }
+  // n frames in, n out: out[j] is the frame kDelay before in[j] in the stream of history then in.
+  void passBlock(const float* in, float* out, std::uint32_t n) noexcept {
+    const std::size_t ch = channels_;
+    // The window's frames oldest first: kTaps frames from slot write_ + 1.
+    const float* window = history_.get() + static_cast<std::size_t>(write_ + 1) * ch;
+    const std::uint32_t fromHistory = std::min(n, kDelay);
+    std::memcpy(out, window + (kTaps - kDelay) * ch, fromHistory * ch * sizeof(float));
+    if (n > kDelay) std::memcpy(out + kDelay * ch, in, (n - kDelay) * ch * sizeof(float));
+    if (n >= kTaps) {  // the history becomes in's last kTaps frames, newest in slot kTaps - 1
+      const float* last = in + static_cast<std::size_t>(n - kTaps) * ch;
+      std::memcpy(history_.get(), last, kTaps * ch * sizeof(float));
+      std::memcpy(history_.get() + kTaps * ch, last, kTaps * ch * sizeof(float));
+      write_ = kTaps - 1;
+    } else {
+      for (std::uint32_t j = 0; j < n; ++j) push(in + j * ch);
+    }
+  }
+
   const std::uint32_t channels_, inRate_, outRate_;
   const double nominal_, maxSkew_;
   double ratio_;
-  std::unique_ptr<float[]> table_;    // (kPhases + 1) kernels of kTaps
+  Table table_;                       // (kPhases + 1) kernels of kTaps
   std::unique_ptr<float[]> history_;  // 2 × kTaps frames
   std::unique_ptr<float[]> coef_;     // the kernel of the frame being rendered
   std::uint32_t write_ = kTaps - 1;   // slot of the newest frame

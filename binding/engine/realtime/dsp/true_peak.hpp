@@ -24,6 +24,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 
 #include "engine/realtime/dsp/kaiser.hpp"
 
@@ -90,10 +91,57 @@ class TruePeakDetector {
     return peak;
   }
 
+  // process() for a caller that only needs to know whether the block tops `known` (a running
+  // maximum): returns the block's peak if it may, or 0 when it provably cannot. No oversampled
+  // value can exceed gain() times the largest sample magnitude in its kernel's reach (the block
+  // and the kTaps frames before it), so when that bound is at most `known` the block is only
+  // pushed into the history, at a memory copy's cost: a quiet passage, or one below a peak
+  // already read, costs next to nothing. Exact: the maximum it keeps is the one process() keeps.
+  float processAbove(const float* interleaved, std::uint32_t frames, float known) noexcept {
+    if (known > 0.0f && bound(interleaved, frames) * gain_ <= known) {
+      push(interleaved, frames);
+      return 0.0f;
+    }
+    return process(interleaved, frames);
+  }
+
+  // The largest kernel's sum of |coefficients|, over the phases: how far above the largest
+  // sample in reach an oversampled value can be.
+  float gain() const noexcept { return gain_; }
+
   // Coefficient of input tap k (0 = oldest of the kTaps) for phase p: exposed for the tests.
   float coefficient(std::uint32_t k, std::uint32_t p) const noexcept { return coef_[k][p]; }
 
  private:
+  // The largest sample magnitude over the block and the history the block's values reach.
+  float bound(const float* interleaved, std::uint32_t frames) const noexcept {
+    float m = 0.0f;
+    const std::size_t n = static_cast<std::size_t>(frames) * channels_;
+    for (std::size_t i = 0; i < n; ++i) {
+      const float a = std::fabs(interleaved[i]);
+      m = a > m ? a : m;
+    }
+    for (std::uint32_t c = 0; c < channels_; ++c)
+      for (std::uint32_t k = 0; k < kTaps; ++k) {
+        const float a = std::fabs(history_[c][k]);
+        m = a > m ? a : m;
+      }
+    // A NaN anywhere: no bound (process() decides).
+    return m == m ? m : std::numeric_limits<float>::infinity();
+  }
+
+  // The history as interpolate() would leave it, without computing anything.
+  void push(const float* interleaved, std::uint32_t frames) noexcept {
+    for (std::uint32_t f = 0; f < frames; ++f) {
+      pos_ = pos_ + 1 == kTaps ? 0 : pos_ + 1;
+      for (std::uint32_t c = 0; c < channels_; ++c) {
+        const float x = interleaved[static_cast<std::size_t>(f) * channels_ + c];
+        history_[c][pos_] = x;
+        history_[c][pos_ + kTaps] = x;
+      }
+    }
+  }
+
   void design() noexcept {
     // Tap k of phase p sits tau = k - (kTaps/2 - 1) - p/kFactor input frames from the instant
     // being interpolated; the window spans +-kTaps/2 frames around it.
@@ -106,7 +154,13 @@ class TruePeakDetector {
         sum += h[k];
       }
       // Unity gain at DC for every phase, so a constant reads the same at every offset.
-      for (std::uint32_t k = 0; k < kTaps; ++k) coef_[k][p] = static_cast<float>(h[k] / sum);
+      double l1 = 0.0;
+      for (std::uint32_t k = 0; k < kTaps; ++k) {
+        coef_[k][p] = static_cast<float>(h[k] / sum);
+        l1 += std::fabs(static_cast<double>(coef_[k][p]));
+      }
+      // Rounded up a little: the float sums in interpolate() may round above the exact bound.
+      gain_ = std::max(gain_, static_cast<float>(l1 * (1.0 + 1e-5)));
     }
   }
 
@@ -114,6 +168,7 @@ class TruePeakDetector {
   std::array<std::array<float, 2 * kTaps>, kMaxChannels> history_{};
   std::uint32_t channels_ = 1;
   std::uint32_t pos_ = kTaps - 1;  // slot of the newest frame
+  float gain_ = 1.0f;              // see gain()
 };
 
 }  // namespace ringmix::engine

@@ -53,6 +53,10 @@ struct InputRt {
 
   // Written by the JS thread's device watchdog: the input's device failed, so it reads silence.
   std::atomic<bool> sourceFailed{false};
+  // Written by the JS thread: the producer runs on the master's own clock (a generator at 0 ppm),
+  // so there is no drift to learn (DriftLoop::setSameClock()), and the resampler passes frames
+  // through.
+  std::atomic<bool> onMasterClock{false};
 
   // Mix-cycle state.
   const StripControls& controls;

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "engine/realtime/dsp/simd4.hpp"
+
 namespace ringmix::engine {
 
 class WindowMeter {
@@ -43,6 +45,50 @@ class WindowMeter {
     const float a = std::fabs(x);
     c.blockPeak = a > c.blockPeak ? a : c.blockPeak;
     c.blockSumSq += static_cast<double>(x) * x;
+  }
+  // A whole block of interleaved frames (channels <= kMaxChannels). Eight lanes over the
+  // interleaved samples (lane j holds channel j % channels), so the loop reads memory in order
+  // and vectorises; the sums' rounding differs from one chain's in the last bits.
+  void addFrames(const float* x, std::uint32_t frames, std::uint32_t channels) noexcept {
+    if (channels == 0 || channels > kMaxChannels) return;
+    constexpr std::uint32_t kLanes = 8;  // a multiple of every channel count up to kMaxChannels
+    float peak[kLanes] = {}, sq[kLanes] = {};
+    const std::size_t n = static_cast<std::size_t>(frames) * channels;
+    const std::size_t whole = n / kLanes * kLanes;
+    accumulate(x, whole, peak, sq);
+    for (std::size_t i = whole; i < n; ++i) {  // the tail: fewer than kLanes
+      const float v = x[i], a = std::fabs(v);
+      const std::size_t j = i - whole;
+      peak[j] = a > peak[j] ? a : peak[j];
+      sq[j] += v * v;
+    }
+    for (std::uint32_t c = 0; c < channels; ++c) {
+      float p = 0.0f;
+      double s = 0.0;
+      for (std::uint32_t j = c; j < kLanes; j += channels) {
+        p = std::max(p, peak[j]);
+        s += sq[j];
+      }
+      addRun(c, p, s);
+    }
+  }
+  // The lanes' loop (n a multiple of 8): two four-float vectors of peaks and of squares.
+  static void accumulate(const float* x, std::size_t n, float* peak, float* sq) noexcept {
+    using simd::F4;
+    F4 p0 = F4::zero(), p1 = F4::zero(), q0 = F4::zero(), q1 = F4::zero();
+    for (std::size_t i = 0; i < n; i += 8) {
+      const F4 a = F4::load(x + i), b = F4::load(x + i + 4);
+      p0 = simd::maxInto(simd::abs(a), p0), p1 = simd::maxInto(simd::abs(b), p1);  // a NaN never enters
+      q0 = q0 + a * a, q1 = q1 + b * b;
+    }
+    p0.store(peak), p1.store(peak + 4), q0.store(sq), q1.store(sq + 4);
+  }
+
+  // A run of samples measured by the caller: its peak magnitude and sum of squares.
+  void addRun(std::size_t channel, float peak, double sumSq) noexcept {
+    Chan& c = chans_[channel];
+    c.blockPeak = peak > c.blockPeak ? peak : c.blockPeak;
+    c.blockSumSq += sumSq;
   }
   void commitBlock(std::uint32_t frames) noexcept {
     for (auto& c : chans_) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstring>
 
 #include "engine/realtime/sinks/clip.hpp"
@@ -16,6 +17,7 @@ MixCycle::MixCycle(const EngineConfig& config, const CycleLinks& links)
       rampFrames_(static_cast<std::uint32_t>(std::lround(config.rampMs * config.sampleRate / 1000.0))),
       meterBlocks_(static_cast<std::size_t>(
           std::ceil(config.meterWindowMs / (1000.0 * config.periodFrames / config.sampleRate)))),
+      publishFrames_(std::max<std::uint32_t>(1, config.sampleRate / kMetricsPerSecond)),
       stats_(config) {
   masterGain_.reset(1.0f);
   masterMeter_.configure(meterBlocks_);
@@ -70,7 +72,18 @@ void MixCycle::drainCommands() noexcept {
 
 void MixCycle::publishState() noexcept {
   pullControls();
-  links_.metrics.publish(stats_.build(masterMeter_, masterDsp_, inputs_, inputCount_));
+  publishMetrics();
+}
+
+void MixCycle::flushMetrics() noexcept {
+  if (unpublishedFrames_ > 0) publishMetrics();
+}
+
+// Only the inputs present are copied: the snapshot of a mixer with few inputs stays small.
+void MixCycle::publishMetrics() noexcept {
+  const MetricsFrame& m = stats_.build(masterMeter_, masterDsp_, inputs_, inputCount_);
+  links_.metrics.publish(m, offsetof(MetricsFrame, inputs) + sizeof(InputMetrics) * inputCount_);
+  unpublishedFrames_ = 0;
 }
 
 // Newest strip and master parameters (see strip_controls.hpp): a version check per input.
@@ -153,15 +166,18 @@ std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t timeNs, std::int6
     in.ppm.add(in.buffer, frames);
   }
 
-  for (std::uint32_t f = 0; f < frames; ++f) {
-    const float g = masterGain_.next();
-    for (std::uint32_t o = 0; o < out; ++o) bus[f * out + o] *= g;
+  if (!masterGain_.settled()) {
+    for (std::uint32_t f = 0; f < frames; ++f) {
+      const float g = masterGain_.next();
+      for (std::uint32_t o = 0; o < out; ++o) bus[f * out + o] *= g;
+    }
+  } else if (const float g = masterGain_.current(); g != 1.0f) {
+    for (std::size_t i = 0; i < static_cast<std::size_t>(frames) * out; ++i) bus[i] *= g;
   }
   // EQ, compressor, limiter; loudness and the peak programme meter read what leaves it.
   masterDsp_.process(bus, frames);
   masterMeter_.beginBlock();
-  for (std::uint32_t f = 0; f < frames; ++f)
-    for (std::uint32_t o = 0; o < out; ++o) masterMeter_.add(o, bus[f * out + o]);
+  masterMeter_.addFrames(bus, frames, out);
   masterMeter_.commitBlock(frames);
 
   // Consumers get the float mix as it is; a device gets it clipped (see clip.hpp).
@@ -174,7 +190,9 @@ std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t timeNs, std::int6
   }
   const double cycleUs = static_cast<double>(platform::nowNs() - t0) / 1e3;
   stats_.record(frames, cycleUs, lateNs);
-  links_.metrics.publish(stats_.build(masterMeter_, masterDsp_, inputs_, inputCount_));
+  // At the metrics' rate, not every cycle: building the snapshot reads every meter's window.
+  unpublishedFrames_ += frames;
+  if (unpublishedFrames_ >= publishFrames_) publishMetrics();
   return clipped;
 }
 

@@ -60,6 +60,10 @@ class MixCycle {
   // Publishes the metrics as they stand (no clock runs the cycle now, so the last cycle's snapshot
   // would still list inputs removed since).
   void publishState() noexcept;
+  // Publishes the metrics if cycles ran since they last were (the cycle publishes them every
+  // 1 / kMetricsPerSecond seconds of audio; whoever reads them while no clock runs calls this).
+  void flushMetrics() noexcept;
+  static constexpr std::uint32_t kMetricsPerSecond = 100;
 
   // Reported by the clock: a cycle finished past its deadline, or cycles were skipped.
   void noteXrun(std::int64_t overNs) noexcept;
@@ -77,6 +81,7 @@ class MixCycle {
 
  private:
   void apply(const Command& c) noexcept;
+  void publishMetrics() noexcept;
   void pullControls() noexcept;
   void updateSolo() noexcept;
   MasterTime masterTime(std::int64_t timeNs) noexcept;
@@ -90,6 +95,8 @@ class MixCycle {
   bool anySolo_ = false;
   std::uint32_t rampFrames_;
   std::size_t meterBlocks_;
+  const std::uint32_t publishFrames_;
+  std::uint64_t unpublishedFrames_ = 0;
 
   // Inline, so they are part of the engine's memory (locked with it).
   float scratch_[kMaxPeriodFrames * kMaxChannels] = {};  // a duplex input's device frames

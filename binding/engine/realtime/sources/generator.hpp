@@ -3,10 +3,15 @@
 //
 // Levels: `levelDb` is the peak level in dBFS of every channel (the same signal on each):
 // sine amplitude, the bound of uniform white noise, the height of each one-sample impulse.
+//
+// The sine is a rotating phasor (see SineOscillator) rather than a sin() per sample: a libm sin()
+// cost more than the rest of a channel strip.
 #pragma once
 
 #include <cmath>
 #include <cstdint>
+
+#include "engine/realtime/sources/sine_oscillator.hpp"
 
 namespace ringmix::engine {
 
@@ -26,8 +31,7 @@ class Generator {
     params_ = p;
     channels_ = channels;
     amplitude_ = static_cast<float>(std::pow(10.0, p.levelDb / 20.0));
-    phaseInc_ = p.frequency / sampleRate;
-    phase_ = 0.0;
+    sine_.configure(p.frequency / sampleRate);
     rng_ = seed ? seed : 0x9E3779B97F4A7C15ull;
     intervalFrames_ = static_cast<std::uint64_t>(std::llround(p.intervalMs * sampleRate / 1000.0));
     if (intervalFrames_ == 0) intervalFrames_ = 1;
@@ -36,6 +40,21 @@ class Generator {
 
   // Writes `frames` interleaved frames of `channels` channels.
   void render(float* out, std::uint32_t frames) noexcept {
+    if (params_.kind == GeneratorKind::Sine) {
+      // In blocks: the oscillator writes a mono run, copied to every channel.
+      for (std::uint32_t done = 0; done < frames;) {
+        const std::uint32_t n = frames - done < kBlock ? frames - done : kBlock;
+        sine_.render(block_, n, amplitude_);
+        float* o = out + static_cast<std::size_t>(done) * channels_;
+        if (channels_ == 2)
+          for (std::uint32_t i = 0; i < n; ++i) o[2 * i] = o[2 * i + 1] = block_[i];
+        else
+          for (std::uint32_t i = 0; i < n; ++i)
+            for (std::uint32_t c = 0; c < channels_; ++c) o[i * channels_ + c] = block_[i];
+        done += n;
+      }
+      return;
+    }
     for (std::uint32_t i = 0; i < frames; ++i) {
       const float v = nextSample();
       for (std::uint32_t c = 0; c < channels_; ++c) out[i * channels_ + c] = v;
@@ -47,12 +66,8 @@ class Generator {
  private:
   float nextSample() noexcept {
     switch (params_.kind) {
-      case GeneratorKind::Sine: {
-        const float v = amplitude_ * static_cast<float>(std::sin(2.0 * 3.14159265358979323846 * phase_));
-        phase_ += phaseInc_;
-        phase_ -= std::floor(phase_);  // keep the phase small so precision never degrades
-        return v;
-      }
+      case GeneratorKind::Sine:  // rendered in blocks (render())
+        break;
       case GeneratorKind::Noise: {
         // xorshift64*: fast, allocation-free, deterministic from the seed.
         rng_ ^= rng_ >> 12;
@@ -79,9 +94,10 @@ class Generator {
 
   GeneratorParams params_{};
   std::uint32_t channels_ = 1;
+  static constexpr std::uint32_t kBlock = 256;
   float amplitude_ = 0.0f;
-  double phase_ = 0.0;
-  double phaseInc_ = 0.0;
+  SineOscillator sine_;
+  float block_[kBlock] = {};
   std::uint64_t rng_ = 1;
   std::uint64_t intervalFrames_ = 1;
   std::uint64_t untilImpulse_ = 0;
