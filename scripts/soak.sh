@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# npm run soak [-- --minutes N | --quick] [--period FRAMES]: the soak test (bench/soak/), run by jest so that it can
-# use the tests' real-server helpers (JACK's dummy driver, a private icecast2). JSON report on
-# stdout; progress and jest's report on stderr; the exit status is the verdict.
+# npm run soak [-- --minutes N | --quick] [--period FRAMES]: the soak test (bench/soak/), run by
+# jest so that it can use the tests' real-server helpers (JACK's dummy driver, a private icecast2).
+# JSON report on stdout; progress and jest's report on stderr; the exit status is the verdict.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
