@@ -36,6 +36,12 @@ export interface JackServer {
   ports(prefix: string): string[];
   connect(from: string, to: string): void;
   disconnect(from: string, to: string): void;
+  /**
+   * The xruns jackd reported so far, from its own messages: periods its driver thread woke too
+   * late for ("JackTimedDriver::Process XRun"), and a client's process callback not finished in
+   * time ("JackEngine::XRun: client = ... was not finished").
+   */
+  xruns(): { driverLate: number; clientLate: number };
   /** Freezes the server (SIGSTOP) for `ms`, as a machine that stalls would, then lets it go on. */
   freeze(ms: number): Promise<void>;
   stop(): Promise<void>;
@@ -48,16 +54,44 @@ function requireEnv(name: string): string {
   return v;
 }
 
+export interface JackOptions {
+  /**
+   * Real-time scheduling for jackd and its clients' process threads (SCHED_FIFO, needs root or an
+   * rtprio limit), as a production JACK runs. Default false: the tests' servers need no privilege,
+   * and a test that misses a period on a busy machine only waits for the next one.
+   */
+  realtime?: boolean;
+}
+
 /**
- * jackd with the dummy driver under the private server name scripts/test-js.sh put in
- * JACK_DEFAULT_SERVER, which this process's JACK clients (PortAudio's JACK host API) use.
+ * jackd with the dummy driver under the private server name scripts/test-js.sh (or
+ * scripts/soak.sh) put in JACK_DEFAULT_SERVER, which this process's JACK clients (PortAudio's JACK
+ * host API) use.
  */
-export async function startJack(sampleRate = 48000, period = 256, name = requireEnv('JACK_DEFAULT_SERVER')): Promise<JackServer> {
+export async function startJack(
+  sampleRate = 48000,
+  period = 256,
+  name = requireEnv('JACK_DEFAULT_SERVER'),
+  options: JackOptions = {},
+): Promise<JackServer> {
   const env = { ...process.env, JACK_DEFAULT_SERVER: name, JACK_NO_AUDIO_RESERVATION: '1' };
-  const proc = spawn('jackd', ['-n', name, '--no-realtime', '-d', 'dummy', '-r', String(sampleRate), '-p', String(period)], {
+  const rt = options.realtime ? ['--realtime'] : ['--no-realtime'];
+  const proc = spawn('jackd', ['-n', name, ...rt, '-d', 'dummy', '-r', String(sampleRate), '-p', String(period)], {
     env,
-    stdio: 'ignore',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const xruns = { driverLate: 0, clientLate: 0 };
+  for (const out of [proc.stdout, proc.stderr]) {
+    let carry = '';
+    out.on('data', (d: Buffer) => {
+      const lines = (carry + d.toString()).split('\n');
+      carry = lines.pop()!;
+      for (const line of lines) {
+        if (/Driver::Process XRun/.test(line)) xruns.driverLate++;
+        else if (/JackEngine::XRun/.test(line)) xruns.clientLate++;
+      }
+    });
+  }
   let exited = false;
   proc.once('exit', () => (exited = true));
   await until(() => exited || run('jack_lsp', [], env).ok, 'jackd to accept clients');
@@ -76,6 +110,7 @@ export async function startJack(sampleRate = 48000, period = 256, name = require
     disconnect: (from, to) => {
       run('jack_disconnect', [from, to], env);
     },
+    xruns: () => ({ ...xruns }),
     freeze: async (ms) => {
       proc.kill('SIGSTOP');
       await new Promise((r) => setTimeout(r, ms));
