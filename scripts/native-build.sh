@@ -30,4 +30,5 @@ esac
 # Reconfigure from scratch if an earlier configure used another generator.
 if [ -f "$dir/CMakeCache.txt" ] && ! cmake "${args[@]}" >/dev/null 2>&1; then rm -rf "$dir"; fi
 cmake "${args[@]}" >/dev/null
-cmake --build "$dir" -j "$(nproc 2>/dev/null || echo 2)" ${target:+--target "$target"}
+# CMAKE_BUILD_PARALLEL_LEVEL, when set, wins (a helper building beside other work); else every core.
+cmake --build "$dir" -j "${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 2)}" ${target:+--target "$target"}

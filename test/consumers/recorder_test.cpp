@@ -28,7 +28,7 @@ TEST_CASE("a recorder that falls behind writes what it lost as silence of the ex
   const std::size_t total = 200'000;
   std::vector<float> chunk(1024 * ch);
   std::size_t f = 0;
-  for (int burst = 0; f < total; ++burst) {
+  while (f < total) {
     // Bursts of 40,000 frames at once (ten times the ring), then a pause the recorder catches up in.
     for (std::size_t end = std::min(total, f + 40'000); f < end;) {
       const std::size_t n = std::min<std::size_t>(1024, end - f);

@@ -21,6 +21,7 @@
 #include <cstdint>
 
 #include "engine/realtime/dsp/kaiser.hpp"
+#include "engine/realtime/dsp/simd.hpp"
 
 namespace ringmix::engine {
 
@@ -102,14 +103,46 @@ class KWeighting {
     // A state decaying through silence would reach denormal numbers (~3 s after the signal
     // stops), where each operation costs ~100 times more: flush what no meter can show
     // (1e-20 is -400 dBFS).
+    storeState(z1a, z2a, z1b, z2b);
+    return sum;
+  }
+
+  // sumOfSquares() for both channels of interleaved stereo at once, l's in one lane of a
+  // two-double vector and r's in the other (both configured at the same rate): the same
+  // operations per channel, so the same sums, with the recursion's latency paid once for both.
+  static void sumOfSquaresStereo(KWeighting& l, KWeighting& r, const float* x, std::uint32_t frames, double& sumL,
+                                 double& sumR) noexcept {
+    using simd::D2;
+    const BiquadCoefficients a = l.s1_, b = l.s2_;
+    const D2 ab0 = D2::fill(a.b0), ab1 = D2::fill(a.b1), ab2 = D2::fill(a.b2), aa1 = D2::fill(a.a1), aa2 = D2::fill(a.a2);
+    const D2 bb0 = D2::fill(b.b0), bb1 = D2::fill(b.b1), bb2 = D2::fill(b.b2), ba1 = D2::fill(b.a1), ba2 = D2::fill(b.a2);
+    D2 z1a = D2::set(l.z1a_, r.z1a_), z2a = D2::set(l.z2a_, r.z2a_);
+    D2 z1b = D2::set(l.z1b_, r.z1b_), z2b = D2::set(l.z2b_, r.z2b_);
+    D2 sum = D2::fill(0.0);
+    for (std::uint32_t i = 0; i < frames; ++i) {
+      const D2 in = D2::widen(x + 2 * static_cast<std::size_t>(i));
+      const D2 y1 = ab0 * in + z1a;
+      z1a = ab1 * in - aa1 * y1 + z2a;
+      z2a = ab2 * in - aa2 * y1;
+      const D2 y2 = bb0 * y1 + z1b;
+      z1b = bb1 * y1 - ba1 * y2 + z2b;
+      z2b = bb2 * y1 - ba2 * y2;
+      sum = sum + y2 * y2;
+    }
+    l.storeState(z1a.lane0(), z2a.lane0(), z1b.lane0(), z2b.lane0());
+    r.storeState(z1a.lane1(), z2a.lane1(), z1b.lane1(), z2b.lane1());
+    sumL = sum.lane0();
+    sumR = sum.lane1();
+  }
+
+ private:
+  void storeState(double z1a, double z2a, double z1b, double z2b) noexcept {
     z1a_ = std::fabs(z1a) < 1e-20 ? 0.0 : z1a;
     z2a_ = std::fabs(z2a) < 1e-20 ? 0.0 : z2a;
     z1b_ = std::fabs(z1b) < 1e-20 ? 0.0 : z1b;
     z2b_ = std::fabs(z2b) < 1e-20 ? 0.0 : z2b;
-    return sum;
   }
 
- private:
   BiquadCoefficients s1_{}, s2_{};
   double z1a_ = 0, z2a_ = 0, z1b_ = 0, z2b_ = 0;
 };

@@ -144,11 +144,13 @@ class TruePeakLimiter {
       if (!quiet) {
         peak = intervalPeak(ov);
       } else if (inChunk + 1 == n) {
-        if (inChunk > 0)
+        if (inChunk > 0) {
+          const float* before = ov - ovFrame;  // the frame before's values
           for (std::uint32_t c = 0; c < channels_; ++c) {
-            last_[2 * c] = ov[c * TruePeakDetector::kFactor + 2 - ovFrame];
-            last_[2 * c + 1] = ov[c * TruePeakDetector::kFactor + 3 - ovFrame];
+            last_[2 * c] = before[c * TruePeakDetector::kFactor + 2];
+            last_[2 * c + 1] = before[c * TruePeakDetector::kFactor + 3];
           }
+        }
         peak = intervalPeak(ov);
       }
       // 2. What it and its neighbour need, under a ceiling that glides to its target.

@@ -90,9 +90,16 @@ class LoudnessMeter {
     while (done < frames) {
       const auto run = static_cast<std::uint32_t>(std::min<std::uint64_t>(frames - done, blockEnd_ - framesTotal_));
       const float* x = interleaved + static_cast<std::size_t>(done) * channels_;
-      for (std::uint32_t c = 0; c < channels_; ++c) {
-        const double s = filters_[c].sumOfSquares(x + c, run, channels_);
-        blockSum_ += weights_[c] * s;
+      if (channels_ == 2) {  // both filters side by side (same sums as one at a time)
+        double l = 0.0, r = 0.0;
+        KWeighting::sumOfSquaresStereo(filters_[0], filters_[1], x, run, l, r);
+        blockSum_ += weights_[0] * l;
+        blockSum_ += weights_[1] * r;
+      } else {
+        for (std::uint32_t c = 0; c < channels_; ++c) {
+          const double s = filters_[c].sumOfSquares(x + c, run, channels_);
+          blockSum_ += weights_[c] * s;
+        }
       }
       done += run;
       framesTotal_ += run;

@@ -18,7 +18,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "engine/realtime/dsp/simd4.hpp"
+#include "engine/realtime/dsp/simd.hpp"
 
 namespace ringmix::engine {
 

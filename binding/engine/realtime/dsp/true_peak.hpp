@@ -32,7 +32,7 @@
 #include <limits>
 
 #include "engine/realtime/dsp/kaiser.hpp"
-#include "engine/realtime/dsp/simd4.hpp"
+#include "engine/realtime/dsp/simd.hpp"
 
 namespace ringmix::engine {
 

@@ -1,7 +1,8 @@
 // F4: four floats in one SSE or NEON register, for the few loops the compiler leaves scalar:
 // running maxima (GCC vectorises a max of floats only when it may ignore NaNs) next to sums, as
-// the meters need. Elsewhere plain loops vectorise on their own. Without SSE2 or NEON, four
-// scalars. Real-time code: arithmetic only.
+// the meters need. D2: two doubles, for two channels' recursive filters run side by side (a
+// recursion cannot be vectorised along time). Elsewhere plain loops vectorise on their own.
+// Without SSE2 or NEON (AArch64 for D2), plain scalars. Real-time code: arithmetic only.
 #pragma once
 
 #include <cmath>
@@ -57,6 +58,45 @@ inline F4 maxInto(F4 x, F4 r) noexcept {
   return {{x.v[0] > r.v[0] ? x.v[0] : r.v[0], x.v[1] > r.v[1] ? x.v[1] : r.v[1], x.v[2] > r.v[2] ? x.v[2] : r.v[2],
            x.v[3] > r.v[3] ? x.v[3] : r.v[3]}};
 }
+#endif
+
+#if defined(RINGMIX_F4_SSE)
+struct D2 {
+  __m128d v;
+  static D2 fill(double x) noexcept { return {_mm_set1_pd(x)}; }
+  static D2 set(double lane0, double lane1) noexcept { return {_mm_set_pd(lane1, lane0)}; }
+  // Two consecutive floats, widened.
+  static D2 widen(const float* p) noexcept { return {_mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(p))))}; }
+  double lane0() const noexcept { return _mm_cvtsd_f64(v); }
+  double lane1() const noexcept { return _mm_cvtsd_f64(_mm_unpackhi_pd(v, v)); }
+};
+inline D2 operator+(D2 a, D2 b) noexcept { return {_mm_add_pd(a.v, b.v)}; }
+inline D2 operator-(D2 a, D2 b) noexcept { return {_mm_sub_pd(a.v, b.v)}; }
+inline D2 operator*(D2 a, D2 b) noexcept { return {_mm_mul_pd(a.v, b.v)}; }
+#elif defined(RINGMIX_F4_NEON) && (defined(__aarch64__) || defined(_M_ARM64))
+struct D2 {
+  float64x2_t v;
+  static D2 fill(double x) noexcept { return {vdupq_n_f64(x)}; }
+  static D2 set(double lane0, double lane1) noexcept { return {vsetq_lane_f64(lane1, vdupq_n_f64(lane0), 1)}; }
+  static D2 widen(const float* p) noexcept { return {vcvt_f64_f32(vld1_f32(p))}; }
+  double lane0() const noexcept { return vgetq_lane_f64(v, 0); }
+  double lane1() const noexcept { return vgetq_lane_f64(v, 1); }
+};
+inline D2 operator+(D2 a, D2 b) noexcept { return {vaddq_f64(a.v, b.v)}; }
+inline D2 operator-(D2 a, D2 b) noexcept { return {vsubq_f64(a.v, b.v)}; }
+inline D2 operator*(D2 a, D2 b) noexcept { return {vmulq_f64(a.v, b.v)}; }
+#else
+struct D2 {
+  double v[2];
+  static D2 fill(double x) noexcept { return {{x, x}}; }
+  static D2 set(double lane0, double lane1) noexcept { return {{lane0, lane1}}; }
+  static D2 widen(const float* p) noexcept { return {{p[0], p[1]}}; }
+  double lane0() const noexcept { return v[0]; }
+  double lane1() const noexcept { return v[1]; }
+};
+inline D2 operator+(D2 a, D2 b) noexcept { return {{a.v[0] + b.v[0], a.v[1] + b.v[1]}}; }
+inline D2 operator-(D2 a, D2 b) noexcept { return {{a.v[0] - b.v[0], a.v[1] - b.v[1]}}; }
+inline D2 operator*(D2 a, D2 b) noexcept { return {{a.v[0] * b.v[0], a.v[1] * b.v[1]}}; }
 #endif
 
 }  // namespace ringmix::engine::simd
