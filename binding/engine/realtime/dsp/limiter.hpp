@@ -102,6 +102,7 @@ class TruePeakLimiter {
     last_.fill(0.0f);
     partial_ = 0.0f;
     needBefore_ = 1.0f;
+    restRun_ = kMaxWindow;  // the windows were just filled with 1
     released_ = 1.0;
     ceiling_ = ceilingTarget_;
     mix_ = params_.enabled ? 1.0f : 0.0f;
@@ -129,6 +130,11 @@ class TruePeakLimiter {
         } else {
           detector_.oversample(in, n, chunk_);
           quiet = belowCeiling(n);
+        }
+        if (quiet && atRest(mixTarget)) {
+          restChunk(io + static_cast<std::size_t>(f) * channels_, n);
+          f += n - 1;
+          continue;
         }
       }
       const float* ov = chunk_ + inChunk * ovFrame;
@@ -163,6 +169,7 @@ class TruePeakLimiter {
       released_ = m < released_ ? m : released_ + (m - released_) * release_;
       if (m - released_ < 1e-9) released_ = m;  // arrived: no endless approach to unity
       const float g = average_.push(static_cast<float>(released_));
+      restRun_ = sampleNeed == 1.0f && released_ == 1.0 ? std::min(restRun_ + 1, kMaxWindow) : 0;
       // 4. Bypass cross-fade: limited at mix 1, the delayed input unchanged at mix 0.
       if (mix_ != mixTarget) mix_ = mixTarget > mix_ ? std::min(mixTarget, mix_ + fadeStep_) : std::max(mixTarget, mix_ - fadeStep_);
       const float gain = 1.0f - mix_ * (1.0f - g);
@@ -182,6 +189,37 @@ class TruePeakLimiter {
   std::uint32_t lookaheadFrames() const noexcept { return window_; }
 
  private:
+  // At rest: the last window_ frames all needed no reduction and the release is home, so the
+  // look-ahead minimum and the moving average hold nothing but 1, and the bypass fade is done.
+  // A quiet chunk then changes none of that: its gain is exactly 1 at every frame.
+  bool atRest(float mixTarget) const noexcept {
+    return restRun_ >= window_ && needBefore_ == 1.0f && released_ == 1.0 && mix_ == mixTarget;
+  }
+
+  // A quiet chunk at rest: the delay line at unity gain, exactly what the frame-by-frame path
+  // gives (pushing 1 into windows full of 1 changes nothing they return, so it is skipped). The
+  // last frame's interval still runs, to leave last_ and partial_ as that path does.
+  void restChunk(float* io, std::uint32_t n) noexcept {
+    for (std::uint32_t i = 0; i < n; ++i) {
+      float* frame = io + static_cast<std::size_t>(i) * channels_;
+      std::copy(frame, frame + channels_, delay_[write_].begin());
+      const std::array<float, kMaxChannels>& delayed = delay_[(write_ - latency_) & (kMaxDelay - 1)];
+      write_ = (write_ + 1) & (kMaxDelay - 1);
+      ceiling_ += (ceilingTarget_ - ceiling_) * glide_;
+      for (std::uint32_t c = 0; c < channels_; ++c) frame[c] = delayed[c];
+    }
+    const std::size_t ovFrame = static_cast<std::size_t>(channels_) * TruePeakDetector::kFactor;
+    const float* ov = chunk_ + (n - 1) * ovFrame;
+    if (n > 1) {
+      const float* before = ov - ovFrame;
+      for (std::uint32_t c = 0; c < channels_; ++c) {
+        last_[2 * c] = before[c * TruePeakDetector::kFactor + 2];
+        last_[2 * c + 1] = before[c * TruePeakDetector::kFactor + 3];
+      }
+    }
+    (void)intervalPeak(ov);  // below the ceiling: the need stays 1
+  }
+
   // Whether no interval of the chunk's n frames can reach the ceiling: every oversampled value in
   // reach (the chunk's and the previous frame's), raised to the largest crest a parabola can put
   // near it (1.5x, see refine()), and the open interval's peak, are below where the ceiling is or
@@ -265,6 +303,7 @@ class TruePeakLimiter {
   std::array<float, 2 * kMaxChannels> last_{};  // per channel, the previous frame's positions 4k-2, 4k-1
   float partial_ = 0.0f;                        // peak of the interval begun by the previous frame
   float needBefore_ = 1.0f;
+  std::uint32_t restRun_ = 0;  // frames in a row needing nothing with the release home (atRest())
   double released_ = 1.0;  // double: a float approach to 1 would stall ~1e-4 short (rounding)
   float ceiling_ = 1.0f;
   float mix_ = 1.0f;
