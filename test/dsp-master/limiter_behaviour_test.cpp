@@ -2,6 +2,7 @@
 // time, returning to unity, click-free parameter changes and bypass, stereo linking.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -102,6 +103,28 @@ TEST_CASE("limiter: back at unity, the output is the delayed input bit for bit")
   l->process(y.data(), static_cast<std::uint32_t>(y.size() / 2));
   const std::size_t d = l->latencyFrames();
   for (std::size_t n = static_cast<std::size_t>(0.6 * 48000); n < x.size() / 2; ++n) REQUIRE(y[n * 2] == x[(n - d) * 2]);
+}
+
+TEST_CASE("limiter: at rest below the ceiling, every channel is the delayed input bit for bit, in blocks of any size") {
+  // Below the ceiling the limiter takes its shortcuts (no interpolation at -30 dBFS, no crest
+  // search at -12, the delay line alone at rest): none may change a sample.
+  for (double levelDb : {-30.0, -12.0}) {
+    auto l = makeLimiter(48000, 2, {true, -1.0, 10});
+    auto x = concat(tone(48000, 2, 1000, 6, 0.1), whiteNoise(48000, 2, levelDb, 1.5, 5));
+    auto y = x;
+    const std::size_t frames = y.size() / 2;
+    for (std::size_t done = 0, k = 0; done < frames; ++k) {
+      const std::size_t n = std::min<std::size_t>(frames - done, 1 + (k * 97) % 300);
+      l->process(y.data() + done * 2, static_cast<std::uint32_t>(n));
+      done += n;
+    }
+    const std::size_t d = l->latencyFrames();
+    std::size_t same = 0, checked = 0;
+    for (std::size_t n = static_cast<std::size_t>(0.6 * 48000); n < frames; ++n)
+      for (unsigned c = 0; c < 2; ++c, ++checked) same += y[n * 2 + c] == x[(n - d) * 2 + c];
+    INFO("noise at " << levelDb << " dBFS");
+    CHECK(same == checked);
+  }
 }
 
 TEST_CASE("limiter: changing the ceiling while playing does not click") {
