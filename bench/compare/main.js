@@ -14,6 +14,7 @@ const g = require('./graphs');
 const ringmix = require('./render-ringmix');
 const nwa = require('./render-nwa');
 const { compareLevels } = require('./levels');
+const { parseOptions, runMain, usageError } = require('../common/cli');
 
 const TOLERANCE_DB = 0.5;
 const GOALS = { A: 10, B: 4 }; // ringmix ÷ nwa, at GOAL_STRIPS
@@ -24,41 +25,17 @@ const DESCRIPTIONS = {
 };
 
 function parseArgs(argv) {
-  try {
-    return parseArgsOrThrow(argv);
-  } catch (err) {
-    err.usage = true;
-    throw err;
-  }
-}
-
-function parseArgsOrThrow(argv) {
-  const o = { quick: false, seconds: 10, repeats: 5, strips: [1, 32, 128], graphs: ['A', 'B'] };
-  let seconds;
-  let repeats;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    if (a === '--quick') o.quick = true;
-    else if (a === '--seconds') seconds = Number(value());
-    else if (a === '--repeats') repeats = Number(value());
-    else if (a === '--strips') o.strips = value().split(',').map(Number);
-    else if (a === '--graphs') o.graphs = value().split(',').map((s) => s.trim().toUpperCase());
-    else throw new Error(`unknown option ${a} (--quick, --seconds N, --repeats N, --strips LIST, --graphs LIST)`);
-  }
-  if (o.quick) {
-    o.seconds = 2;
-    o.repeats = 3;
-  }
-  if (seconds !== undefined) o.seconds = seconds;
-  if (repeats !== undefined) o.repeats = repeats;
-  if (!(o.seconds >= 1.5)) throw new Error('--seconds must be at least 1.5 (the first second is left out of the level check)');
-  if (!(Number.isInteger(o.repeats) && o.repeats >= 1)) throw new Error('--repeats must be a positive integer');
-  if (!o.strips.every((n) => Number.isInteger(n) && n >= 1 && n <= 1024)) throw new Error('--strips: integers 1–1024');
-  if (!o.graphs.every((x) => x === 'A' || x === 'B')) throw new Error('--graphs: A and/or B');
+  const list = (v) => v.split(',');
+  const given = parseOptions(argv, { '--seconds': Number, '--repeats': Number, '--strips': list, '--graphs': list });
+  const o = { quick: !!given.quick, seconds: given.quick ? 2 : 10, repeats: given.quick ? 3 : 5, strips: [1, 32, 128], graphs: ['A', 'B'] };
+  if (given.seconds !== undefined) o.seconds = given.seconds;
+  if (given.repeats !== undefined) o.repeats = given.repeats;
+  if (given.strips) o.strips = given.strips.map(Number);
+  if (given.graphs) o.graphs = given.graphs.map((x) => x.trim().toUpperCase());
+  if (!(o.seconds >= 1.5)) throw usageError('--seconds must be at least 1.5 (the first second is left out of the level check)');
+  if (!(Number.isInteger(o.repeats) && o.repeats >= 1)) throw usageError('--repeats must be a positive integer');
+  if (!o.strips.every((n) => Number.isInteger(n) && n >= 1 && n <= 1024)) throw usageError('--strips: integers 1–1024');
+  if (!o.graphs.every((x) => x === 'A' || x === 'B')) throw usageError('--graphs: A and/or B');
   return o;
 }
 
@@ -193,7 +170,4 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(`bench:compare: ${err.usage ? err.message : (err.stack ?? err)}\n`);
-  process.exitCode = 2;
-});
+runMain('bench:compare', main, 2);

@@ -15,34 +15,17 @@ const path = require('node:path');
 const cpu = require('./cpu');
 const activities = require('./activities');
 const { commandLatency } = require('./latency');
+const { parseOptions, runMain, usageError } = require('../common/cli');
 
 const { Mixer } = require(path.join(__dirname, '..', '..'));
 
 function parseArgs(argv) {
-  try {
-    return parseArgsOrThrow(argv);
-  } catch (err) {
-    err.usage = true;
-    throw err;
-  }
-}
-
-function parseArgsOrThrow(argv) {
-  const o = { quick: false, seconds: 10, trials: 40 };
-  let seconds;
-  let trials;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--quick') o.quick = true;
-    else if (a === '--seconds' && i + 1 < argv.length) seconds = Number(argv[++i]);
-    else if (a === '--trials' && i + 1 < argv.length) trials = Number(argv[++i]);
-    else throw new Error(`unknown option ${a} (--quick, --seconds N, --trials N)`);
-  }
-  if (o.quick) Object.assign(o, { seconds: 1.5, trials: 10 });
-  if (seconds !== undefined) o.seconds = seconds;
-  if (trials !== undefined) o.trials = trials;
-  if (!(o.seconds >= 0.5)) throw new Error('--seconds must be at least 0.5');
-  if (!(Number.isInteger(o.trials) && o.trials >= 1)) throw new Error('--trials must be a positive integer');
+  const given = parseOptions(argv, { '--seconds': Number, '--trials': Number });
+  const o = { quick: !!given.quick, seconds: given.quick ? 1.5 : 10, trials: given.quick ? 10 : 40 };
+  if (given.seconds !== undefined) o.seconds = given.seconds;
+  if (given.trials !== undefined) o.trials = given.trials;
+  if (!(o.seconds >= 0.5)) throw usageError('--seconds must be at least 0.5');
+  if (!(Number.isInteger(o.trials) && o.trials >= 1)) throw usageError('--trials must be a positive integer');
   return o;
 }
 
@@ -128,7 +111,4 @@ async function main() {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
-main().catch((err) => {
-  process.stderr.write(`bench:js: ${err.usage ? err.message : (err.stack ?? err)}\n`);
-  process.exitCode = 1;
-});
+runMain('bench:js', main);
