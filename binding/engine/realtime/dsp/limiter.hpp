@@ -226,14 +226,14 @@ class TruePeakLimiter {
   // glides to during the chunk. A NaN never passes.
   bool belowCeiling(std::uint32_t n) const noexcept {
     float m = 0.0f;
+    bool nan = false;
     const std::size_t count = static_cast<std::size_t>(n) * channels_ * TruePeakDetector::kFactor;
     for (std::size_t i = 0; i < count; ++i) {
       const float a = std::fabs(chunk_[i]);
       m = a > m ? a : m;
+      nan = nan || a != a;
     }
-    for (std::size_t i = 0; i < count; ++i)
-      if (chunk_[i] != chunk_[i]) return false;
-    return 1.5f * m < ceilingMin() && stateBelowCeiling();
+    return !nan && 1.5f * m < ceilingMin() && stateBelowCeiling();
   }
   // The same for what the previous chunk left: its last frame's values and its open interval.
   bool stateBelowCeiling() const noexcept {
