@@ -68,7 +68,8 @@ it('plays through the null sink and hears it back from its monitor', async () =>
   } finally {
     await mixer.close();
   }
-});
+  // Its waits are hang guards of 20 s + 30 s + 15 s: the test's own limit must cover them.
+}, 90000);
 
 it("the README's device example runs against the default device", async () => {
   const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
