@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <new>
@@ -114,10 +115,15 @@ OpusStreamEncoder::OpusStreamEncoder(const StreamSpec& spec, std::uint32_t pageM
     }
   }
   // Serials must differ between the links of a chain and, ideally, between streams that may end
-  // up concatenated: seeded from the system's entropy and the clock.
-  std::random_device entropy;
-  std::seed_seq seed{entropy(), entropy(),
-                     static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count())};
+  // up concatenated: seeded from both clocks (to the nanosecond) and this encoder's address. Not
+  // std::random_device: the statically linked C++ runtime would then need glibc's arc4random
+  // (2.36), raising the glibc a prebuilt addon needs for a serial that need not be secret.
+  const auto wall = static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
+  const auto mono = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  const auto self = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(this));
+  std::seed_seq seed{static_cast<std::uint32_t>(wall), static_cast<std::uint32_t>(wall >> 32),
+                     static_cast<std::uint32_t>(mono), static_cast<std::uint32_t>(self),
+                     static_cast<std::uint32_t>(self >> 32)};
   serials_.seed(seed);
   beginLink(firstTags_, pending_);
 }
