@@ -32,6 +32,11 @@ export interface BuildInfo {
   compiler: string;
   /** The most inputs one mixer holds (more give `ERR_TOO_MANY_INPUTS`). */
   maxInputs: number;
+  /**
+   * Whether the addon was built with audio device support (PortAudio's header was there). Devices
+   * also need PortAudio's library at run time: without it device calls throw `ERR_NO_AUDIO_BACKEND`.
+   */
+  deviceSupport: boolean;
 }
 
 /** Options the addon's Mixer constructor takes (already validated). */

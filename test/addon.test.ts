@@ -15,6 +15,8 @@ describe('package entry point', () => {
     expect(info.napiVersion).toBeGreaterThanOrEqual(8);
     expect(info.lockFree64).toBe(true);
     expect(info.cacheLineBytes).toBe(128);
+    // Built here with PortAudio's header (scripts/setup.sh installs it).
+    expect(info.deviceSupport).toBe(true);
   });
 
   it('exports the API and RingmixError with a stable code', () => {

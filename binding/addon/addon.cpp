@@ -40,6 +40,8 @@ Napi::Value RingmixAddon::Info(const Napi::CallbackInfo& info) {
   o.Set("cacheLineBytes", static_cast<double>(rt::kCacheLine));
   o.Set("lockFree64", std::atomic<std::uint64_t>::is_always_lock_free);
   o.Set("maxInputs", static_cast<double>(engine::kMaxInputs));
+  // Built with PortAudio's header: device calls work where its library loads at run time.
+  o.Set("deviceSupport", RINGMIX_DEVICE_SUPPORT != 0);
 #if defined(__clang__)
   o.Set("compiler", "clang " __clang_version__);
 #elif defined(__GNUC__)

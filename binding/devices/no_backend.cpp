@@ -8,8 +8,9 @@ namespace ringmix::devices {
 
 namespace {
 constexpr const char* kReason =
-    "this build of ringmix has no device support: install PortAudio's development files "
-    "(Debian/Ubuntu: apt-get install portaudio19-dev) and reinstall ringmix";
+    "this build of ringmix has no device support (it was built from source without PortAudio's "
+    "header): install PortAudio's development files (Debian/Ubuntu: apt-get install portaudio19-dev), "
+    "then rebuild it: npm rebuild ringmix --build-from-source";
 }
 
 DeviceList deviceList(bool) { throw NoBackendError(kReason); }
