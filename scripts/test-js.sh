@@ -18,7 +18,9 @@ fi
 # such files at once would share, and stop, each other's servers. So they run one at a time, after
 # the rest (which run in parallel), each in a jest of its own: PortAudio's state (the servers it is
 # connected to) must not outlive its file either.
+echo "== jest ($(date +%T))"
 npx jest --testPathIgnorePatterns '/test/devices-'
 failed=0
+echo "== jest, device tests one file at a time ($(date +%T))"
 for f in test/devices-*.test.ts; do npx jest "$f" || failed=1; done
 exit "$failed"

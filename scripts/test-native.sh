@@ -12,7 +12,7 @@ cd "$root"
 
 run() {
   local variant="$1"; shift
-  echo "== native tests: $variant"
+  echo "== native tests: $variant ($(date +%T))"
   bash scripts/native-build.sh "$variant"
   ctest --test-dir "build-native/$variant" --output-on-failure --no-tests=error "$@"
 }
@@ -28,7 +28,7 @@ fi
 # where they mean the most; the plain build runs everything else.
 run plain -LE devices
 # The engine as built on a machine without PortAudio's header: devices/no_backend.cpp stands in.
-echo "== native tests: nodevices"
+echo "== native tests: nodevices ($(date +%T))"
 bash scripts/native-build.sh nodevices engine_tests
 "build-native/nodevices/test/engine/engine_tests" --test-suite=engine-cycle
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" run tsan -L stress
