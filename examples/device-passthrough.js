@@ -22,8 +22,11 @@ const { values } = parseArgs({
 });
 
 if (values.list) {
-  for (const d of listDevices()) {
-    console.log(`${d.index}: ${d.name}@${d.hostApi} (in ${d.maxInputChannels}, out ${d.maxOutputChannels}, ${d.defaultSampleRate} Hz)`);
+  const devices = listDevices();
+  if (devices.length === 0) console.log('no audio devices found');
+  for (const d of devices) {
+    const io = `in ${d.maxInputChannels}, out ${d.maxOutputChannels}, ${d.defaultSampleRate} Hz`;
+    console.log(`${d.index}: ${d.name}@${d.hostApi} (${io})`);
   }
   process.exit(0);
 }
@@ -56,7 +59,8 @@ async function main() {
     mixer.on('metrics', (m) => {
       const input = m.inputs.find((i) => i.id === capture.id);
       const t = (m.frames / mixer.sampleRate).toFixed(2);
-      console.log(`${t} s  in ${levels(input.peakDb)} dBFS  out ${levels(m.master.peakDb)} dBFS  xruns ${m.xruns}`);
+      const meters = `in ${levels(input.peakDb)} dBFS  out ${levels(m.master.peakDb)} dBFS`;
+      console.log(`${t} s  ${meters}  xruns ${m.xruns}`);
       if (m.frames >= frames) resolve();
     });
   });

@@ -35,15 +35,17 @@ async function main() {
   const input = mixer.addInput({ name: 'file', source: { push: { channels } } });
   mixer.on('metrics', (m) => {
     const i = m.inputs.find((x) => x.id === input.id);
-    console.log(`${(m.frames / mixer.sampleRate).toFixed(1)} s  peak ${i.peakDb.map(dB).join('/')} dBFS  rms ${i.rmsDb.map(dB).join('/')} dBFS  underruns ${i.underruns}`);
+    const t = (m.frames / mixer.sampleRate).toFixed(1);
+    const peak = i.peakDb.map(dB).join('/');
+    const rms = i.rmsDb.map(dB).join('/');
+    console.log(`${t} s  peak ${peak} dBFS  rms ${rms} dBFS  underruns ${i.underruns}`);
   });
   const recorder = mixer.record({ path: values.out });
 
   // f32le: 32-bit float, little-endian, which is what input.writable() takes on x86 and ARM
   // (native byte order). ffmpeg resamples and remixes the file to the mixer's format.
-  const ffmpeg = spawn('ffmpeg', ['-v', 'error', '-i', file, '-f', 'f32le', '-ar', String(mixer.sampleRate), '-ac', String(channels), '-'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const args = ['-v', 'error', '-i', file, '-f', 'f32le', '-ar', String(mixer.sampleRate), '-ac', String(channels), '-'];
+  const ffmpeg = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise((resolve) => ffmpeg.on('close', resolve));
   mixer.start();
   // writable() holds back while the input's ring is full (backpressure), so ffmpeg decodes only as

@@ -38,7 +38,8 @@ async function main() {
   const onAir = new Promise((resolve, reject) => {
     live.once('connected', resolve);
     live.once('error', reject);
-    giveUp = setTimeout(() => reject(new Error(`not on air after 20 s: is the server at ${live.url} running?`)), 20000);
+    const failed = () => reject(new Error(`not on air after 20 s: is the server at ${live.url} running?`));
+    giveUp = setTimeout(failed, 20000);
   });
   try {
     await onAir;
@@ -46,8 +47,11 @@ async function main() {
     console.log(`on air at ${live.url} (${format})`); // live.url carries no credentials
     await live.setMetadata({ title: 'A 440 Hz tone', artist: 'ringmix' });
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-    const { bytesSent, reconnects, dropouts, encoderLagMs } = live.stats();
-    console.log(`sent ${bytesSent} bytes in ${seconds} s, reconnects ${reconnects}, dropouts ${dropouts}, encoder lag ${encoderLagMs} ms`);
+    const { bytesSent, reconnects, dropouts, maxEncoderLagMs } = live.stats();
+    console.log(
+      `sent ${bytesSent} bytes in ${seconds} s, reconnects ${reconnects}, dropouts ${dropouts}, ` +
+        `encoder lag at most ${maxEncoderLagMs.toFixed(0)} ms`,
+    );
   } finally {
     clearTimeout(giveUp);
     await live.stop();

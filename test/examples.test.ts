@@ -124,6 +124,12 @@ describe('device-passthrough.js on a JACK server (dummy driver)', () => {
     await jack?.stop();
   });
 
+  it('lists the devices with the selectors it takes', async () => {
+    const r = await runExample('device-passthrough.js', ['--list'], dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(new RegExp(`^\\d+: system@${JACK} \\(in 2, out 2, ${rate} Hz\\)$`, 'm'));
+  });
+
   it('plays what it captures, and prints its meters', async () => {
     // This test's own mixer on the same server: a 1 kHz tone at -12 dBFS hard left goes out to
     // the example's capture; what the example plays comes back into a capture input hard right.
