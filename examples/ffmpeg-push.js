@@ -46,21 +46,27 @@ async function main() {
   // (native byte order). ffmpeg resamples and remixes the file to the mixer's format.
   const args = ['-v', 'error', '-i', file, '-f', 'f32le', '-ar', String(mixer.sampleRate), '-ac', String(channels), '-'];
   const ffmpeg = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise((resolve) => ffmpeg.on('close', resolve));
+  const exited = new Promise((resolve, reject) => {
+    ffmpeg.on('error', reject); // no ffmpeg on the PATH
+    ffmpeg.on('close', resolve);
+  });
   mixer.start();
-  // writable() holds back while the input's ring is full (backpressure), so ffmpeg decodes only as
-  // fast as the mix plays, and nothing is lost however fast it could go.
-  await pipeline(ffmpeg.stdout, input.writable());
-  const code = await exited;
-  if (code !== 0) throw new Error(`ffmpeg failed (exit code ${code})`);
+  let frames;
+  try {
+    // writable() holds back while the input's ring is full (backpressure), so ffmpeg decodes only
+    // as fast as the mix plays, and nothing is lost however fast it could go.
+    const [, code] = await Promise.all([pipeline(ffmpeg.stdout, input.writable()), exited]);
+    if (code !== 0) throw new Error(`ffmpeg failed (exit code ${code})`);
 
-  // Everything is written; the mix has yet to play what waits in the input's ring.
-  while (mixer.metrics().inputs.find((x) => x.id === input.id).fillFrames > 0) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Everything is written; the mix has yet to play what waits in the input's ring.
+    while (mixer.metrics().inputs.find((x) => x.id === input.id).fillFrames > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    ({ frames } = await recorder.stop());
+  } finally {
+    await mixer.close(); // stops the recorder too, if something failed first
   }
-  const { frames } = await recorder.stop();
   console.log(`recorded ${frames} frames (${(frames / mixer.sampleRate).toFixed(2)} s) to ${values.out}`);
-  await mixer.close();
 }
 
 main().catch((err) => {
