@@ -6,7 +6,11 @@ import { native, type NativeDeviceInfo, type NativeDeviceList } from './native';
 import type { DeviceSelector } from './types';
 import { checkBoolean, checkObject } from './validate';
 
-/** An audio device as PortAudio reports it. */
+/**
+ * An audio device as PortAudio reports it.
+ * The API reference lists its fields here (the addon's own type is internal).
+ * @interface
+ */
 export type DeviceInfo = NativeDeviceInfo;
 
 /** Options of {@link listDevices} and {@link listHostApis}. */

@@ -58,6 +58,11 @@ export interface NativeMixerOptions {
   label?: string;
 }
 
+/**
+ * One audio device, as PortAudio lists it: public as `DeviceInfo`, which the API reference shows
+ * wherever this type is used.
+ * @inline
+ */
 export interface NativeDeviceInfo {
   /** Index for this process's current device list (it can change when devices come and go). */
   index: number;

@@ -44,6 +44,8 @@ export interface IcecastSourceOptions {
 /**
  * Where a source client is: 'idle' before `start()`, 'connecting' until the first attempt ends,
  * 'reconnecting' after a failure, 'failed' after a refused login, 'stopped' after `stop()`.
+ * The API reference shows it in place: this module is not part of it.
+ * @inline
  */
 export type IcecastStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'stopped' | 'failed';
 
@@ -85,7 +87,11 @@ export interface ConnectedEvent {
   reconnects: number;
 }
 
-/** What {@link IcecastSource.setMetadata} takes. */
+/**
+ * What {@link IcecastSource.setMetadata} takes.
+ * The API reference shows it in place: this module is not part of it.
+ * @inline
+ */
 export interface StreamMetadata {
   title: string;
   artist?: string;
