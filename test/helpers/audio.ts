@@ -61,3 +61,11 @@ export function toneDb(samples: Float32Array, sampleRate: number, frequency: num
   for (let k = -10; k <= 10; k++) best = Math.max(best, goertzelDb(samples, sampleRate, frequency * (1 + k * 1e-4)));
   return best;
 }
+
+/** `measure` over consecutive windows of `window` samples, the median: one glitch does not move it. */
+export function medianOverWindows(x: Float32Array, window: number, measure: (w: Float32Array) => number): number {
+  const values: number[] = [];
+  for (let at = 0; at + window <= x.length; at += window) values.push(measure(x.subarray(at, at + window)));
+  values.sort((a, b) => a - b);
+  return values[Math.floor(values.length / 2)]!;
+}
