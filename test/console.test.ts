@@ -125,7 +125,6 @@ it('serves on 127.0.0.1 and shows a strip per input, with meters that keep movin
   await pageA.waitForFunction(() => /^-\d+\.\d$/.test(document.getElementById('l-m')!.textContent ?? ''), undefined, { timeout: 30000 });
   // No stream configured: the go-live button cannot be pressed.
   expect(await pageA.locator('#live').isDisabled()).toBe(true);
-  await pageA.screenshot({ path: path.join(ARTIFACTS, 'console.png') });
 });
 
 it('moving a fader changes the master level', async () => {
@@ -216,6 +215,12 @@ it('record, stop: the file decodes to the mix, its length and level', async () =
     expect(goertzelDb(mid, rate, 1000)).toBeLessThan(-80); // the muted 1 kHz strip is not in it
   }
   for (const id of [ids.k1, ids.noise]) await setMuted(pageA, id, false);
+
+  // The desk as a user sees it after a take (docs/console.png in the README is one of these).
+  await until(async () => (await masterPeak()).every((p) => p > -30), 'the generators back on the master');
+  const n0 = Number(await pageA.locator('#engine').getAttribute('data-n'));
+  await pageA.waitForFunction((n) => Number(document.getElementById('engine')!.dataset.n) > n + 10, n0, { timeout: 30000 });
+  await pageA.screenshot({ path: path.join(ARTIFACTS, 'console.png') });
 });
 
 it('bad messages get error replies; a flood is refused; the server and the mix go on', async () => {
@@ -334,8 +339,8 @@ it('bad messages get error replies; a flood is refused; the server and the mix g
   }
 });
 
-it('refuses WebSockets from another origin (a web page cannot drive the console)', async () => {
-  const upgrade = (origin?: string): Promise<number> =>
+it('refuses WebSockets from another origin, and requests for another host name (DNS rebinding)', async () => {
+  const upgrade = (origin?: string, host?: string): Promise<number> =>
     new Promise((resolve, reject) => {
       const req = http.request(srv.url, {
         headers: {
@@ -344,6 +349,7 @@ it('refuses WebSockets from another origin (a web page cannot drive the console)
           'Sec-WebSocket-Version': '13',
           'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
           ...(origin && { Origin: origin }),
+          ...(host && { Host: host }),
         },
       });
       req.on('response', (res) => {
@@ -360,6 +366,17 @@ it('refuses WebSockets from another origin (a web page cannot drive the console)
   expect(await upgrade('http://evil.example')).toBe(401);
   expect(await upgrade(new URL(srv.url).origin)).toBe(101);
   expect(await upgrade()).toBe(101); // not a browser: no Origin
+  const port = new URL(srv.url).port;
+  expect(await upgrade(`http://rebound.example:${port}`, `rebound.example:${port}`)).toBe(401);
+  const get = (host: string): Promise<number> =>
+    new Promise((resolve, reject) => {
+      http.get(new URL('/state.json', srv.url), { headers: { Host: host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      }).on('error', reject);
+    });
+  expect(await get(`rebound.example:${port}`)).toBe(403);
+  expect(await get(`localhost:${port}`)).toBe(200);
 });
 
 it('fits a phone-sized screen: the strips scroll sideways, the page does not', async () => {

@@ -30,10 +30,25 @@ function options() {
 }
 
 /**
+ * Bound to this machine only (the default), the console answers only to the names of this
+ * machine: a web page whose DNS name was re-pointed at 127.0.0.1 (DNS rebinding) would otherwise
+ * count as same-origin and reach it.
+ */
+function hostCheck(listenHost) {
+  const loopback = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(listenHost);
+  return (req) => {
+    if (!loopback) return true;
+    const name = (req.headers.host ?? '').replace(/:\d+$/, '');
+    return /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost)$/.test(name);
+  };
+}
+
+/**
  * Same-origin WebSockets only: any web page the user visits could otherwise open a socket to
  * 127.0.0.1 and drive the mixer. Clients that are not browsers send no Origin and are let in.
  */
 function sameOrigin({ origin, req }) {
+  if (!hostAllowed(req)) return false;
   if (origin === undefined) return true;
   try {
     return new URL(origin).host === req.headers.host;
@@ -42,12 +57,26 @@ function sameOrigin({ origin, req }) {
   }
 }
 
+let hostAllowed = () => true;
+
 function main() {
   const o = options();
-  const session = new MixerSession(o);
+  hostAllowed = hostCheck(o.host);
+  let session;
+  try {
+    session = new MixerSession(o);
+  } catch (err) {
+    // A device that is not there, no audio backend, ...: ringmix's coded errors say what to do.
+    console.error(`ringmix console: cannot start the mixer: ${err.code ?? 'ERR_INTERNAL'} ${err.message}`);
+    process.exit(1);
+  }
   const hub = new Hub(session, { metricsHz: o.metricsHz });
 
   const server = http.createServer((req, res) => {
+    if (!hostAllowed(req)) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('this console answers to 127.0.0.1 or localhost only\n');
+      return;
+    }
     const pathname = new URL(req.url, 'http://localhost').pathname;
     // The engine's full snapshot and the controls' state, for scripts (and the end-to-end test).
     if (req.method === 'GET' && (pathname === '/metrics.json' || pathname === '/state.json')) {
