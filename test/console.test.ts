@@ -339,6 +339,20 @@ it('bad messages get error replies; a flood is refused; the server and the mix g
   }
 });
 
+it('an xrun shows in the log as it happens', async () => {
+  // Freezing the whole server process for a moment makes its mix clock miss its deadlines for
+  // sure; once it runs again the engine reports the lateness, and the page must show it.
+  const pid = srv.proc.pid!;
+  const before = (await metrics()).xruns;
+  process.kill(pid, 'SIGSTOP');
+  await new Promise((r) => setTimeout(r, 300));
+  process.kill(pid, 'SIGCONT');
+  await pageA.waitForSelector('#log li.xrun', { timeout: 30000 });
+  expect(await pageA.locator('#log li.xrun').first().textContent()).toMatch(/xrun: (overload: \d+ cycles skipped|a cycle finished [\d.]+ ms late) at frame \d+/);
+  expect((await metrics()).xruns).toBeGreaterThan(before);
+  await pageA.waitForFunction(() => /xruns [1-9]/.test(document.getElementById('xruns')!.textContent ?? ''), undefined, { timeout: 30000 });
+});
+
 it('refuses WebSockets from another origin, and requests for another host name (DNS rebinding)', async () => {
   const upgrade = (origin?: string, host?: string): Promise<number> =>
     new Promise((resolve, reject) => {

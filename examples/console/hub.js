@@ -9,6 +9,8 @@ const { metricsFrame } = require('./metrics-frame');
 
 /** A browser that has not read this much yet gets no meter frames until it catches up. */
 const SLOW_CLIENT_BYTES = 1 << 20;
+/** Log lines sent per meter frame, at most (see queueEvent). */
+const EVENTS_PER_TICK = 10;
 
 class Hub {
   /** @param {import('./mixer-session').MixerSession} session @param {{ metricsHz: number }} o */
@@ -19,7 +21,8 @@ class Hub {
     this.statePending = false;
     this.events = [];
     session.on('change', () => this.stateChanged());
-    session.on('event', (e) => this.broadcast({ type: 'event', ...e }));
+    session.on('event', (e) => this.queueEvent(e));
+    this.dropped = 0; // events over the per-tick allowance, told as one summary line
     this.timer = setInterval(() => this.pushMetrics(), 1000 / o.metricsHz);
   }
 
@@ -69,7 +72,25 @@ class Hub {
     });
   }
 
+  /**
+   * Events go out with the next meter frame, at most EVENTS_PER_TICK of them: a machine in
+   * trouble can raise hundreds of xruns a second, and the log is for people to read.
+   */
+  queueEvent(e) {
+    if (this.events.length < EVENTS_PER_TICK) this.events.push(e);
+    else this.dropped++;
+  }
+
+  flushEvents() {
+    const events = this.events;
+    this.events = [];
+    if (this.dropped) events.push({ kind: 'more', text: `… and ${this.dropped} more events`, at: Date.now() });
+    this.dropped = 0;
+    for (const e of events) this.broadcast({ type: 'event', ...e });
+  }
+
   pushMetrics() {
+    this.flushEvents();
     if (this.clients.size === 0 || this.session.mixer.closed) return;
     let frame;
     try {

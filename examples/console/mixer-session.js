@@ -19,6 +19,12 @@ const DEFAULT_INPUTS = [
 /** A device selector from the command line: an index when it is all digits, else a name. */
 const selector = (s) => (/^\d+$/.test(s) ? Number(s) : s);
 
+/** A device's own name for a selector from the command line (the selector itself if none matches). */
+function deviceName(sel) {
+  if (typeof sel !== 'number') return sel;
+  return listDevices().find((d) => d.index === sel)?.name ?? String(sel);
+}
+
 /** JSON has no -Infinity: the browsers get null for "off". */
 const db = (v) => (Number.isFinite(v) ? v : null);
 
@@ -40,14 +46,21 @@ class MixerSession extends EventEmitter {
     this.live = new Live({ mixer: this.mixer, url: options.icecastUrl, changed, event });
 
     this.mixer.on('xrun', (e) =>
-      this.event('xrun', e.skippedCycles > 0 ? `xrun: overload, ${e.skippedCycles} cycles skipped` : `xrun: a cycle ${(e.overUs / 1000).toFixed(2)} ms late`),
+      this.event(
+        'xrun',
+        e.skippedCycles > 0
+          ? `overload: ${e.skippedCycles} cycles skipped at frame ${e.frame}`
+          : e.overUs > 0
+            ? `a cycle finished ${(e.overUs / 1000).toFixed(2)} ms late at frame ${e.frame}`
+            : `the output device ran short at frame ${e.frame}`, // a device clock's underflow: no lateness to tell
+      ),
     );
     this.mixer.on('dropout', (e) => this.event('dropout', `${e.kind} ${e.consumerId} fell behind: ${e.lostFrames} frames lost`));
     this.mixer.on('deviceError', (e) => this.event('error', `device '${e.device}' (${e.kind}): ${e.message}`));
     this.mixer.on('error', (e) => this.event('error', `${e.code}: ${e.message}`));
 
     const inputs = options.deviceInputs.length
-      ? options.deviceInputs.map((d) => ({ name: String(d), source: { device: selector(d) } }))
+      ? options.deviceInputs.map((d) => ({ name: deviceName(selector(d)), source: { device: selector(d) } }))
       : DEFAULT_INPUTS;
     for (const spec of inputs) this.add(spec);
     this.mixer.start();
@@ -56,7 +69,7 @@ class MixerSession extends EventEmitter {
   add(spec) {
     const input = this.mixer.addInput(spec);
     const s = spec.source;
-    this.sources.set(input.id, s.generator ? `${s.generator}${s.generator === 'sine' ? ` ${s.frequency} Hz` : ''}, ${s.levelDb} dBFS` : `device ${s.device}`);
+    this.sources.set(input.id, s.generator ? `${s.generator}${s.generator === 'sine' ? ` ${s.frequency} Hz` : ''}, ${s.levelDb} dBFS` : `device: ${spec.name}`);
     return input;
   }
 

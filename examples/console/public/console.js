@@ -68,7 +68,10 @@ function send(message, key = `${message.type}:${seq++}`) {
 
 function flush() {
   flushTimer = null;
-  if (!socket || socket.readyState !== WebSocket.OPEN) return; // dropped: the state on reconnect is the truth
+  if (!socket || socket.readyState !== WebSocket.OPEN) {
+    pending.clear(); // dropped, not kept for later: the state sent on reconnecting is the truth
+    return;
+  }
   for (const m of pending.values()) socket.send(JSON.stringify({ ...m, seq: seq++ }));
   pending.clear();
 }
@@ -124,6 +127,7 @@ function buildStrip(input) {
     r.addEventListener('pointerdown', () => (r.dataset.held = '1'));
     r.addEventListener('pointerup', () => delete r.dataset.held);
     r.addEventListener('pointercancel', () => delete r.dataset.held);
+    r.addEventListener('change', () => delete r.dataset.held); // the drag ended, wherever the pointer went
   }
   return el;
 }
