@@ -95,6 +95,7 @@ function main() {
   // maxPayload: no control message comes near 16 kB; a bigger one closes that socket (1009).
   const wss = new WebSocketServer({ server, maxPayload: 16 * 1024, verifyClient: sameOrigin });
   wss.on('connection', (ws) => hub.add(ws));
+  wss.on('error', () => {}); // the HTTP server's own errors, passed on: handled just below
 
   server.on('error', (err) => {
     console.error(`ringmix console: cannot listen on ${o.host}:${o.port}: ${err.code} ${err.message}`);
