@@ -17,10 +17,11 @@ BUILD_PKGS=(cmake g++ make ninja-build pkg-config libreaderwriterqueue-dev porta
 # PortAudio's JACK and ALSA host APIs), real decoders (sox, ffmpeg; opus-tools' opusdec and
 # opusinfo, which read chained Ogg/Opus streams link by link) that read back the files the
 # recorder's writers produce, a real Icecast server for the streaming tests, and libebur128, the
-# reference loudness meter the master's meter is cross-checked against (linked by that test only),
-# and Chromium, the real browser the console example's end-to-end test drives (through playwright-core).
+# reference loudness meter the master's meter is cross-checked against (linked by that test only);
+# Chromium, the real browser the console example's end-to-end test drives (through playwright-core);
+# mingw-w64's cross compiler, which compile-checks the Windows build (scripts/check-windows.sh).
 TEST_PKGS=(doctest-dev clang-19 libclang-rt-19-dev jackd2 pulseaudio pulseaudio-utils libasound2-plugins sox ffmpeg
-           opus-tools icecast2 libebur128-dev chromium)
+           opus-tools icecast2 libebur128-dev chromium g++-mingw-w64-x86-64-posix)
 
 # Needed by the benchmarks only: boost's lock-free SPSC queue, a baseline of bench:rings (headers).
 BENCH_PKGS=(libboost-dev)

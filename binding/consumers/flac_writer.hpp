@@ -1,7 +1,7 @@
 // FLAC writer: 16 or 24 bits through libFLAC's stream encoder (compression level 5), with the
 // metadata as a Vorbis comment block.
 //
-// libFLAC writes through our own callbacks onto the raw descriptor (posix_file.hpp): every frame
+// libFLAC writes through our own callbacks onto the raw file (output_file.hpp): every frame
 // it completes goes to the kernel in the call that encoded it, and a write that fails comes out
 // as a WriteError with its errno. The encoder holds back at most one block (4096 frames, 85 ms at
 // 48 kHz) until it is complete. finish() encodes that last block and seeks back to write the
@@ -18,7 +18,7 @@
 
 #include "consumers/file_writer.hpp"
 #include "consumers/pcm_convert.hpp"
-#include "consumers/posix_file.hpp"
+#include "consumers/output_file.hpp"
 
 namespace ringmix::consumers {
 
@@ -58,7 +58,7 @@ class FlacWriter : public FileWriter {
   std::uint32_t channels_;
   int bitDepth_;
   std::unique_ptr<Encoder> encoder_;
-  PosixFile file_;
+  OutputFile file_;
   std::vector<std::int32_t> scratch_;  // one chunk of converted audio
   std::uint64_t pos_ = 0;              // where the encoder's next write goes (it seeks back in finish())
   std::uint64_t end_ = 0;              // the file's size: blocks and frames written whole

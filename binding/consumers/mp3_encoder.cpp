@@ -15,9 +15,12 @@
 // renamed to this variable: the archive is not position-independent, and a shared object cannot
 // hold its relocation against libc's data. Defined here, in the object that pulls LAME in, so that
 // the static link finds it; hidden, so the reference resolves inside the addon.
+// Only Linux's build renames the reference (elsewhere the archive is linked as it is).
+#if defined(__linux__)
 extern "C" {
 __attribute__((visibility("hidden"))) std::FILE* ringmix_lame_stderr = stderr;
 }
+#endif
 
 namespace ringmix::consumers {
 

@@ -18,7 +18,7 @@
 
 #include "consumers/file_writer.hpp"
 #include "consumers/mp3_encoder.hpp"
-#include "consumers/posix_file.hpp"
+#include "consumers/output_file.hpp"
 
 namespace ringmix::consumers {
 
@@ -53,7 +53,7 @@ class Mp3Writer : public FileWriter {
   void writeInfoFrame();
 
   Mp3Encoder encoder_;  // first: its checks run before the file is created
-  PosixFile file_;
+  OutputFile file_;
   Mp3Encoder::Sink sink_;
   std::size_t tagBytes_ = 0;  // the Info frame starts here
   std::uint64_t bytes_ = 0;

@@ -19,9 +19,12 @@
 // `stderr`: CMakeLists.txt renames the reference in a copy of Debian's libopus.a, where it was the
 // one relocation a shared object cannot hold. Defined here, in the object that pulls libopus in,
 // so that the static link finds it; hidden, so the reference resolves inside the addon.
+// Only Linux's build renames the reference (elsewhere the archive is linked as it is).
+#if defined(__linux__)
 extern "C" {
 __attribute__((visibility("hidden"))) std::FILE* ringmix_opus_stderr = stderr;
 }
+#endif
 
 namespace ringmix::consumers {
 

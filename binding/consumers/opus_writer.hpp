@@ -17,7 +17,7 @@
 
 #include "consumers/file_writer.hpp"
 #include "consumers/opus_stream_encoder.hpp"
-#include "consumers/posix_file.hpp"
+#include "consumers/output_file.hpp"
 
 namespace ringmix::consumers {
 
@@ -47,7 +47,7 @@ class OpusWriter : public FileWriter {
   void append();  // buffer_ to the file, whole or not at all
 
   OpusStreamEncoder encoder_;  // first: its checks run before the file is created
-  PosixFile file_;
+  OutputFile file_;
   std::vector<std::uint8_t> buffer_;  // pages made by one call
   std::uint64_t frames_ = 0;
   std::uint64_t bytes_ = 0;

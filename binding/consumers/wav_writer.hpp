@@ -12,7 +12,7 @@
 
 #include "consumers/file_writer.hpp"
 #include "consumers/pcm_convert.hpp"
-#include "consumers/posix_file.hpp"
+#include "consumers/output_file.hpp"
 #include "consumers/wav_header.hpp"
 
 namespace ringmix::consumers {
@@ -40,7 +40,7 @@ class WavWriter : public FileWriter {
   void commitHeader();
 
   WavHeader header_;
-  PosixFile file_;
+  OutputFile file_;
   std::uint32_t channels_;
   int bitDepth_;
   std::uint64_t rf64AfterBytes_;

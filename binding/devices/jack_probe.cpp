@@ -1,20 +1,20 @@
 #include "jack_probe.hpp"
 
-#include <dlfcn.h>
-
 #include <atomic>
+
+#include "platform/dynamic_library.hpp"
 
 namespace ringmix::devices {
 
 bool jackServerGone() {
   static std::atomic<bool> gone{false};
   if (gone.load()) return true;
-  void* jack = dlopen("libjack.so.0", RTLD_NOW | RTLD_NOLOAD);
+  const auto jack = platform::DynamicLibrary::openLoaded(platform::libraryNames().jack);
   if (!jack) return false;
   using Open = void* (*)(const char*, int, int*, ...);
   using Close = int (*)(void*);
-  auto open = reinterpret_cast<Open>(dlsym(jack, "jack_client_open"));
-  auto close = reinterpret_cast<Close>(dlsym(jack, "jack_client_close"));
+  auto open = jack.function<Open>("jack_client_open");
+  auto close = jack.function<Close>("jack_client_close");
   if (open && close) {
     int status = 0;
     void* probe = open("ringmix-probe", /*JackNoStartServer*/ 0x01, &status);
@@ -23,7 +23,6 @@ bool jackServerGone() {
     // say) must not make every later silent stream look dead for the rest of the process.
     else if (status & /*JackServerFailed*/ 0x10) gone.store(true);
   }
-  dlclose(jack);
   return gone.load();
 }
 

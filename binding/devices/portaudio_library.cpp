@@ -1,19 +1,15 @@
 #include "portaudio_library.hpp"
 
-#include <dlfcn.h>
-
 #include <cstdlib>
 
 #include "devices/device_errors.hpp"
 #include "devices/device_list.hpp"
 #include "devices/jack_probe.hpp"
+#include "platform/dynamic_library.hpp"
 
 namespace ringmix::devices {
 
 namespace {
-
-constexpr const char* kInstallHint =
-    "install PortAudio (Debian/Ubuntu: apt-get install libportaudio2) to use audio devices";
 
 std::mutex g_lock;
 bool g_loaded = false;  // load() ran (under g_lock)
@@ -21,8 +17,8 @@ std::string g_error;    // why PortAudio is unusable; empty when it loaded
 PortAudioApi g_api{};
 
 template <class Fn>
-bool resolve(void* lib, const char* name, Fn& out) {
-  out = reinterpret_cast<Fn>(dlsym(lib, name));
+bool resolve(const platform::DynamicLibrary& lib, const char* name, Fn& out) {
+  out = lib.function<Fn>(name);
   return out != nullptr;
 }
 
@@ -33,17 +29,15 @@ void ignoreJackMessage(const char*) {}
 // stderr while PortAudio enumerates devices. Those are not errors of ours: PortAudio reports real
 // failures through its return codes.
 void quietDrivers() {
-  if (void* alsa = dlopen("libasound.so.2", RTLD_NOW | RTLD_NOLOAD)) {
+  if (const auto alsa = platform::DynamicLibrary::openLoaded(platform::libraryNames().alsa)) {
     using Handler = void (*)(const char*, int, const char*, int, const char*, ...);
     using SetHandler = int (*)(Handler);
-    if (auto set = reinterpret_cast<SetHandler>(dlsym(alsa, "snd_lib_error_set_handler"))) set(&ignoreAlsaMessage);
-    dlclose(alsa);
+    if (auto set = alsa.function<SetHandler>("snd_lib_error_set_handler")) set(&ignoreAlsaMessage);
   }
-  if (void* jack = dlopen("libjack.so.0", RTLD_NOW | RTLD_NOLOAD)) {
+  if (const auto jack = platform::DynamicLibrary::openLoaded(platform::libraryNames().jack)) {
     using SetFn = void (*)(void (*)(const char*));
     for (const char* name : {"jack_set_error_function", "jack_set_info_function"})
-      if (auto set = reinterpret_cast<SetFn>(dlsym(jack, name))) set(&ignoreJackMessage);
-    dlclose(jack);
+      if (auto set = jack.function<SetFn>(name)) set(&ignoreJackMessage);
   }
 }
 
@@ -61,18 +55,16 @@ void terminateAtExit() {
 void load() {
   g_loaded = true;
   // RINGMIX_PORTAUDIO_LIBRARY names another build of PortAudio (or, in tests, a missing one).
+  // The override alone when it is set: a test naming a missing build must not fall back.
   const char* override = std::getenv("RINGMIX_PORTAUDIO_LIBRARY");
-  void* lib = nullptr;
-  for (const char* name : {override, "libportaudio.so.2", "libportaudio.so"}) {
-    if (name == nullptr) continue;
-    lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    if (lib || override) break;
-  }
+  const char* hint = platform::libraryNames().portAudioHint;
+  auto lib = override ? platform::DynamicLibrary::open({override})
+                      : platform::DynamicLibrary::open(platform::libraryNames().portAudio);
   if (!lib) {
-    const char* why = dlerror();
-    g_error = std::string("PortAudio could not be loaded (") + (why ? why : "not found") + "): " + kInstallHint;
+    g_error = std::string("PortAudio could not be loaded (") + lib.error() + "): " + hint;
     return;
   }
+  lib.keepLoaded();  // g_api points into it for the life of the process
   quietDrivers();
   const bool ok = resolve(lib, "Pa_Initialize", g_api.Initialize) && resolve(lib, "Pa_Terminate", g_api.Terminate) &&
                   resolve(lib, "Pa_GetErrorText", g_api.GetErrorText) &&
@@ -88,7 +80,7 @@ void load() {
                   resolve(lib, "Pa_StartStream", g_api.StartStream) && resolve(lib, "Pa_AbortStream", g_api.AbortStream) &&
                   resolve(lib, "Pa_GetStreamInfo", g_api.GetStreamInfo);
   if (!ok) {
-    g_error = std::string("the PortAudio library found is incomplete: ") + kInstallHint;
+    g_error = std::string("the PortAudio library found is incomplete: ") + hint;
     return;
   }
   resolve(lib, "PaJack_SetClientName", g_api.JackSetClientName);  // optional

@@ -1,6 +1,7 @@
 // PortAudio, loaded at run time. The addon must load (and everything without a device must work)
-// on a machine without libportaudio, so nothing links against it: the first device call dlopens
-// libportaudio.so.2 and resolves the functions below. Only the PortAudio build compiles this file
+// on a machine without libportaudio, so nothing links against it: the first device call loads
+// it (libportaudio.so.2 on Linux; platform/dynamic_library.hpp has each system's names) and
+// resolves the functions below. Only the PortAudio build compiles this file
 // (CMake finds portaudio.h); devices/no_backend.cpp stands in for the device layer otherwise.
 #pragma once
 

@@ -1,7 +1,8 @@
 // Keeps memory the real-time threads use resident: a page fault on an audio thread is a disk or
-// zeroing wait in the middle of a cycle. Best effort: without the privilege (CAP_IPC_LOCK or a
-// large enough RLIMIT_MEMLOCK) the lock fails quietly and the memory merely stays pre-faulted.
-// Control-side calls.
+// zeroing wait in the middle of a cycle. Best effort: without the privilege (Linux: CAP_IPC_LOCK
+// or a large enough RLIMIT_MEMLOCK; Windows: a working set the process may grow) the lock fails
+// quietly and the memory merely stays pre-faulted. mlock on Linux and macOS (memory_lock_posix.cpp),
+// VirtualLock on Windows (memory_lock_windows.cpp). Control-side calls.
 #pragma once
 
 #include <cstddef>

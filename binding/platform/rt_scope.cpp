@@ -1,8 +1,8 @@
 #include "rt_scope.hpp"
 
-#include <dlfcn.h>
-
 #include <mutex>
+
+#include "platform/dynamic_library.hpp"
 
 namespace ringmix::platform {
 
@@ -15,11 +15,11 @@ std::once_flag g_once;
 // this returns (thread creation orders it), so they read g_hooks without further synchronisation.
 const RtHooks& initRtHooks() noexcept {
   std::call_once(g_once, [] {
-    g_hooks.enter = reinterpret_cast<void (*)()>(dlsym(RTLD_DEFAULT, "ringmix_rtguard_enter"));
-    g_hooks.leave = reinterpret_cast<void (*)()>(dlsym(RTLD_DEFAULT, "ringmix_rtguard_leave"));
+    g_hooks.enter = reinterpret_cast<void (*)()>(globalSymbol("ringmix_rtguard_enter"));
+    g_hooks.leave = reinterpret_cast<void (*)()>(globalSymbol("ringmix_rtguard_leave"));
     g_hooks.counts = reinterpret_cast<void (*)(unsigned long long*)>(
-        dlsym(RTLD_DEFAULT, "ringmix_rtguard_counts"));
-    g_hooks.reset = reinterpret_cast<void (*)()>(dlsym(RTLD_DEFAULT, "ringmix_rtguard_reset"));
+        globalSymbol("ringmix_rtguard_counts"));
+    g_hooks.reset = reinterpret_cast<void (*)()>(globalSymbol("ringmix_rtguard_reset"));
   });
   return g_hooks;
 }

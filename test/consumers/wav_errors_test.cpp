@@ -11,7 +11,7 @@
 #include <fstream>
 
 #include "consumers/file_writer.hpp"
-#include "consumers/posix_file.hpp"
+#include "consumers/output_file.hpp"
 #include "wav_test_util.hpp"
 
 using namespace wavtest;
