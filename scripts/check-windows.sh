@@ -34,7 +34,7 @@ napi_inc="$(node -p "require('path').dirname(require.resolve('node-addon-api/pac
 [ -f "$node_inc/node_api.h" ] || { echo "check-windows: Node's headers not found ($node_inc)" >&2; exit 2; }
 
 flags=(-std=c++20 -fsyntax-only -Wall -Wextra -Wpedantic -I binding -isystem "$inc"
-       -D FLAC__NO_DLL -D NAPI_VERSION=8 -D NAPI_CPP_EXCEPTIONS -D 'RINGMIX_VERSION="check"')
+       -D FLAC__NO_DLL -D NAPI_VERSION=8 -D NAPI_CPP_EXCEPTIONS -D 'RINGMIX_VERSION="check"' -D RINGMIX_DEVICE_SUPPORT=1)
 
 mapfile -t files < <(find binding -name '*.cpp' ! -name '*_posix.cpp' ! -name '*_macos.cpp' | sort)
 failed=0

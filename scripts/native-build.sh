@@ -27,6 +27,13 @@ case "$variant" in
   *) echo "native-build: unknown variant $variant" >&2; exit 2 ;;
 esac
 
+# ccache when installed: unchanged sources compile once across builds and checkouts (CI's clean
+# clones). Paths under the checkout are hashed relative to it, so another clone hits the cache.
+if command -v ccache >/dev/null 2>&1; then
+  args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
+fi
+
 # Reconfigure from scratch if an earlier configure used another generator.
 if [ -f "$dir/CMakeCache.txt" ] && ! cmake "${args[@]}" >/dev/null 2>&1; then rm -rf "$dir"; fi
 cmake "${args[@]}" >/dev/null

@@ -10,8 +10,10 @@ cd "$(dirname "$0")/.."
 # Needed to build the addon. The encoders' libraries are linked statically (libFLAC.a, libopus.a,
 # libmp3lame.a, and libogg.a which FLAC and Opus use), so the addon needs none of them at run time
 # (libmp3lame-dev still pulls in libmp3lame0 as a package dependency; the addon never loads it).
+# ccache: the test suite builds the sources four times (plain, ASan, TSan, no devices) and CI does
+# it again in every clean clone; scripts/native-build.sh and CI use it when it is there.
 BUILD_PKGS=(cmake g++ make ninja-build pkg-config libreaderwriterqueue-dev portaudio19-dev libflac-dev libogg-dev
-            libopus-dev libmp3lame-dev)
+            libopus-dev libmp3lame-dev ccache)
 # Needed to run the test suite: doctest for ctest, clang for the sanitizer builds, real audio
 # servers for the device tests (JACK's dummy driver, PulseAudio with a null sink, reached through
 # PortAudio's JACK and ALSA host APIs), real decoders (sox, ffmpeg; opus-tools' opusdec and
