@@ -30,12 +30,23 @@ export async function collect(mixer: Mixer, tap: Tap, frames: number): Promise<F
  * machine with no real-time scheduling a glitch is counted and reported, and a level measured
  * across one says nothing about the gain being tested.
  */
-export async function collectClean(mixer: Mixer, tap: Tap, frames: number, tries = 5): Promise<Float32Array> {
+export async function collectClean(
+  mixer: Mixer,
+  tap: Tap,
+  frames: number,
+  tries = 5,
+  /** Glitches counted elsewhere (an audio server's own xruns), added to the mixer's. */
+  external: () => number = () => 0,
+): Promise<Float32Array> {
   const glitches = (): number => {
     const m = mixer.metrics();
-    let n = m.xruns + (m.clockDevice?.underflows ?? 0) + (m.clockDevice?.overflows ?? 0);
-    for (const i of m.inputs) n += (i.device?.overflows ?? 0) + (i.device?.underflows ?? 0) + i.underruns;
-    for (const c of m.consumers) n += (c.device?.underflows ?? 0) + (c.device?.overflows ?? 0);
+    let n = external() + m.xruns + (m.clockDevice?.underflows ?? 0) + (m.clockDevice?.overflows ?? 0);
+    // Re-syncs and an output's skips are glitches too: each cuts or repeats a stretch of audio.
+    for (const i of m.inputs) n += (i.device?.overflows ?? 0) + (i.device?.underflows ?? 0) + i.underruns + i.overruns + i.resyncs;
+    for (const c of m.consumers) {
+      if (c.kind === 'tap') continue; // the tap the caller reads: its own losses show in the audio's length
+      n += (c.device?.underflows ?? 0) + (c.device?.overflows ?? 0) + c.dropouts + (c.resyncs ?? 0);
+    }
     return n;
   };
   let audio: Float32Array = new Float32Array(0);

@@ -162,10 +162,12 @@ class Engine {
   };
 
   Input& input(std::uint32_t id) const;
-  // A generator at 0 ppm ticks on the system clock (or the simulated one), which is the master's
-  // own unless the master is a device: a device's crystal is off the system clock by its own
-  // ppm, so there the generator's offset has to be learnt like any other clock's.
-  bool generatorOnMasterClock(double ppm) const noexcept { return ppm == 0.0 && mode_ != ClockMode::Device; }
+  // A generator ticks on the system clock (or the simulated one), which is the master's own
+  // unless the master is a device: see InputRt::ClockRelation.
+  InputRt::ClockRelation generatorClock(double ppm) const noexcept {
+    if (ppm != 0.0) return InputRt::ClockRelation::Own;
+    return mode_ == ClockMode::Device ? InputRt::ClockRelation::SystemVsDevice : InputRt::ClockRelation::Same;
+  }
   void send(const Command& c);
   // Whether no real-time thread runs the cycle now, so the JS thread may (holding the baton).
   bool cycleIdle() const noexcept;

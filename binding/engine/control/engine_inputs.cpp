@@ -87,7 +87,7 @@ std::uint32_t Engine::addInput(const InputSpec& spec) {
   } else if (generator) {
     in->generator = std::make_unique<VirtualSource>(spec.generator, spec.clockPpm, config_.sampleRate, channels, period,
                                                     in->ring, in->stamp, 0x9E3779B97F4A7C15ull * id);
-    in->rt.onMasterClock.store(generatorOnMasterClock(spec.clockPpm), std::memory_order_relaxed);
+    in->rt.clockRelation.store(generatorClock(spec.clockPpm), std::memory_order_relaxed);
   } else if (duplex) {
     in->rt.duplex = true;
     for (std::size_t c = 0; c < spec.deviceChannels.size() && c < 2; ++c) in->rt.duplexMap[c] = spec.deviceChannels[c];
@@ -184,7 +184,7 @@ bool Engine::setClockPpm(std::uint32_t id, double ppm) {
   Input& in = input(id);
   if (!in.generator) return false;
   in.generator->setClockPpm(ppm);
-  in.rt.onMasterClock.store(generatorOnMasterClock(ppm), std::memory_order_relaxed);
+  in.rt.clockRelation.store(generatorClock(ppm), std::memory_order_relaxed);
   return true;
 }
 

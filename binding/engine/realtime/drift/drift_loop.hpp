@@ -36,6 +36,7 @@ class DriftLoop {
  public:
   void configure(const DriftSettings& s) noexcept {
     s_ = s;
+    limit_ = s.maxSkew;
     producer_.reset(s.producerRate);
     nominalRatio_ = s.producerRate / s.consumerRate;
     const double tau = s.averageFill ? kAveragedTauSeconds : kTauSeconds;
@@ -85,9 +86,24 @@ class DriftLoop {
     sameClock_ = same;
   }
 
+  // The most the integrator (the clock offset it learns) may be, when less than the settings'
+  // maxSkew (0: that); the proportional part still works fill errors off at its own rate. A
+  // producer on the system clock against a device master: the device's crystal is within ~100 ppm
+  // of it (and NTP slews the system clock by at most 500 ppm), so no more is ever a clock offset.
+  void setSkewLimit(double limit) noexcept {
+    limit_ = limit > 0.0 && limit < s_.maxSkew ? limit : s_.maxSkew;
+  }
+  static constexpr double kSystemClockSkew = 0.0005;
+
   // The fill stepped for a known reason (a device's xrun): the next step takes the new fill as it
   // is, for the proportional part to work off, rather than as a trend to integrate.
   void noteStep() noexcept { stepped_ = true; }
+
+  // The master lost time (its device's xrun): the ring holds what the mix did not take meanwhile.
+  // More than a quarter of the target too full is re-synced at once (the next step asks for it, a
+  // counted re-sync): worked off by resampling, a few lost periods would take tens of seconds of
+  // a pitch off by a cent. Less is a step like noteStep()'s.
+  void noteMasterStep() noexcept { stepped_ = masterStepped_ = true; }
 
   struct Step {
     double ratio;      // producer frames per consumer frame for this step
@@ -105,6 +121,10 @@ class DriftLoop {
   // stalling and then catching up, say), so they start afresh, holding the ratio, and nothing is
   // heard of it.
   Step step(std::int64_t nowNs, double consumerRate, double consumed, double actualFill) noexcept {
+    if (masterStepped_) {
+      masterStepped_ = false;
+      if (started_ && actualFill - setPoint_ > 0.25 * s_.targetFrames) return {ratio(), true, false};
+    }
     if (s_.averageFill)
       return averagedStep(nowNs, producer_.initialised() ? producer_.framesAt(nowNs) - consumed : actualFill, actualFill);
     if (!producer_.initialised()) return {ratio(), false, false};
@@ -270,7 +290,7 @@ class DriftLoop {
     skew = std::fmax(-s_.maxSkew, std::fmin(s_.maxSkew, skew));
     const bool integrate = std::fabs(error) <= band || trend * error > 0.0;
     if (integrate && (!saturated || (error > 0) != (skew > 0)))  // and no integrating into the clamp
-      integral_ = std::fmax(-s_.maxSkew, std::fmin(s_.maxSkew, integral_ + ki_ * error * dt));
+      integral_ = std::fmax(-limit_, std::fmin(limit_, integral_ + ki_ * error * dt));
     return skew;
   }
 
@@ -310,7 +330,9 @@ class DriftLoop {
   double lastMeanError_ = 0.0;  // meanError_ at the previous step
   std::uint32_t breaksSeen_ = 0;  // the producer's discontinuities already taken into account
   bool stepped_ = false;          // a discontinuity since the last step
+  bool masterStepped_ = false;    // the master lost time since the last step
   bool sameClock_ = false;        // see setSameClock()
+  double limit_ = 0.005;          // see setSkewLimit()
 };
 
 }  // namespace ringmix::engine

@@ -113,7 +113,9 @@ PullOutcome pullInput(InputRt& in, float* out, std::uint32_t frames, std::uint32
   if (in.stamp) {
     const double position =
         static_cast<double>(in.consumedFrames) + (in.resampler ? in.resampler->committed() : 0.0);
-    in.drift.setSameClock(in.onMasterClock.load(std::memory_order_relaxed));
+    const auto relation = in.clockRelation.load(std::memory_order_relaxed);
+    in.drift.setSameClock(relation == InputRt::ClockRelation::Same);
+    in.drift.setSkewLimit(relation == InputRt::ClockRelation::SystemVsDevice ? DriftLoop::kSystemClockSkew : 0.0);
     const auto step = in.drift.step(master.nowNs, master.rate, position,
                                     static_cast<double>(in.source.readAvailable() / in.channels));
     if (in.compensate) {

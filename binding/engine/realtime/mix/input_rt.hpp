@@ -53,10 +53,14 @@ struct InputRt {
 
   // Written by the JS thread's device watchdog: the input's device failed, so it reads silence.
   std::atomic<bool> sourceFailed{false};
-  // Written by the JS thread: the producer runs on the master's own clock (a generator at 0 ppm),
-  // so there is no drift to learn (DriftLoop::setSameClock()), and the resampler passes frames
-  // through.
-  std::atomic<bool> onMasterClock{false};
+  // Written by the JS thread: how the producer's clock relates to the master's (a generator at
+  // 0 ppm ticks on the system clock). Same: the master's own clock (virtual, simulated), so there
+  // is no drift to learn (DriftLoop::setSameClock()), and the resampler passes frames through.
+  // SystemVsDevice: the master is a device, whose crystal is off the system clock by its own
+  // small offset: learnt, within DriftLoop::kSystemClockSkew, so that time a device loses (a
+  // stalled sound server) is a counted re-sync, not a pitch several cents off. Own: any offset.
+  enum class ClockRelation : std::uint8_t { Own, Same, SystemVsDevice };
+  std::atomic<ClockRelation> clockRelation{ClockRelation::Own};
 
   // Mix-cycle state.
   const StripControls& controls;

@@ -131,6 +131,9 @@ MasterTime MixCycle::masterTime(std::int64_t timeNs) noexcept {
   if (breaks_ != breaksSeen_) {
     breaksSeen_ = breaks_;
     masterDll_.restartKeepingRate();
+    // The master lost time (its device's xrun): every input's fill stepped by what it did not
+    // take meanwhile, which their loops re-sync or work off rather than integrate as an offset.
+    for (std::uint32_t i = 0; i < inputCount_; ++i) inputs_[i]->drift.noteMasterStep();
   }
   lastNs_ = timeNs;
   const double age = static_cast<double>(timeNs - firstNs_) * 1e-9;
