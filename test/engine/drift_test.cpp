@@ -158,4 +158,81 @@ TEST_SUITE("engine-cycle") {
       CHECK(std::fabs(loop.clockPpm() - ppm) < 20);
     }
   }
+
+  // A generator on the system clock against a device master (a sound server, or JACK's dummy
+  // driver, that loses time when it is late): what the master did not take while it lost time is
+  // re-synced at once past a quarter of the target, never learnt as a clock offset; and the offset
+  // the loop may learn is bounded by setSkewLimit().
+  TEST_CASE("a master that loses time: re-sync past a quarter of the target; the learnt offset stays within the skew limit") {
+    for (const int lostPeriods : {1, 3}) {
+      const double rate = 48000, period = 256;
+      DriftLoop loop;
+      DriftSettings s;
+      s.targetFrames = 8 * period;
+      s.resyncFrames = 4096;
+      loop.configure(s);
+      loop.setSkewLimit(DriftLoop::kSystemClockSkew);
+      ClockDll master(rate);
+      double produced = 0, consumed = 0, masterFrames = 0;
+      int resyncs = 0, skipped = 0;
+      for (long j = 0; j < static_cast<long>(40 * rate / period); ++j) {
+        const double t = j * period * 1e9 / rate;
+        produced = (j + 8) * period;  // the producer keeps the system clock's time
+        loop.observeProducer(static_cast<std::int64_t>(t), produced, 0);
+        if (t >= 20e9 && skipped < lostPeriods) {  // the master lost these periods: no cycle ran
+          ++skipped;
+          if (skipped == lostPeriods) {
+            master.restartKeepingRate();
+            loop.noteMasterStep();
+          }
+          continue;
+        }
+        master.setBandwidth(t < 4e9 ? 1.0 : 0.05);
+        master.update(static_cast<std::int64_t>(t), masterFrames);
+        const auto step = loop.step(master.timeAt(masterFrames), master.rate(), consumed, produced - consumed);
+        if (step.resync) {
+          ++resyncs;
+          consumed = produced - s.targetFrames;  // what the engine does: drop back to the target
+          loop.restart();
+          continue;
+        }
+        consumed += period * step.ratio;
+        masterFrames += period;
+      }
+      CAPTURE(lostPeriods);
+      CHECK(resyncs == (lostPeriods == 3 ? 1 : 0));  // 768 frames too full is past 512; 256 is not
+      CHECK(loop.locked());
+      CHECK(std::fabs(loop.fillFrames() - loop.setPoint()) <= 8);
+      CHECK(std::fabs(loop.clockPpm()) <= 1e6 * DriftLoop::kSystemClockSkew + 1e-9);
+    }
+  }
+
+  TEST_CASE("the skew limit bounds the integrator, not the proportional part") {
+    DriftLoop loop;
+    DriftSettings s;
+    s.targetFrames = 1024;
+    loop.configure(s);
+    loop.setSkewLimit(DriftLoop::kSystemClockSkew);
+    ClockDll master(48000);
+    double consumed = 0;
+    double maxRatio = 0;
+    for (long j = 0; j < 48000 * 60 / 256; ++j) {  // a producer 2000 ppm fast: more than the limit
+      const double t = j * 256 * 1e9 / 48000;
+      const double produced = (j + 4) * 256 * 1.002;
+      loop.observeProducer(static_cast<std::int64_t>(t), produced, 0);
+      master.update(static_cast<std::int64_t>(t), j * 256.0);
+      const auto step = loop.step(master.timeAt(j * 256.0), master.rate(), consumed, produced - consumed);
+      if (step.resync) {
+        consumed = produced - s.targetFrames;
+        loop.restart();
+        continue;
+      }
+      consumed += 256 * step.ratio;
+      maxRatio = std::max(maxRatio, step.ratio);
+    }
+    CHECK(loop.clockPpm() <= 500.0 + 1e-9);  // the learnt offset: at the limit
+    CHECK(maxRatio > 1.0011);                // the proportional part on top of it
+    CHECK(maxRatio <= 1.0015 + 1e-9);        // and no more than both
+  }
 }
+
