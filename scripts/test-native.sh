@@ -25,8 +25,9 @@ if [ -n "$sym" ]; then
 fi
 
 # The device tests (label `devices`: real servers, ~2 minutes of JACK periods) run under ASan below,
-# where they mean the most; the plain build runs everything else.
-run plain -LE devices
+# where they mean the most; the plain build runs everything else. Two at a time (-j2): the device
+# tests mostly wait on their servers' periods, and the others fill the second core meanwhile.
+run plain -LE devices -j2
 # The engine as built on a machine without PortAudio's header: devices/no_backend.cpp stands in.
 echo "== native tests: nodevices ($(date +%T))"
 bash scripts/native-build.sh nodevices engine_tests
@@ -35,4 +36,4 @@ TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" run tsan -L stress
 # LeakSanitizer: test/engine/lsan.supp lists third-party leaks only (ALSA's unloaded plugins).
 ASAN_OPTIONS="detect_leaks=1 abort_on_error=1 strict_string_checks=1" \
 LSAN_OPTIONS="suppressions=$root/test/engine/lsan.supp" \
-UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1" run asan -L "unit|devices"
+UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1" run asan -L "unit|devices" -j2
