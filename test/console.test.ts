@@ -10,8 +10,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { channel, goertzelDb, toneDb } from './helpers/audio';
+import { sendBadMessages } from './helpers/console-bad-messages';
+import { control, dbOf, launch, openConsole as open, setMuted, shows, strip, type InputState } from './helpers/console-page';
 import { startConsole, until, type ConsoleServer } from './helpers/console-server';
 import { decode } from './helpers/decode';
 import { startIcecast, type IcecastServer } from './helpers/icecast';
@@ -20,20 +22,6 @@ jest.setTimeout(180000);
 
 const rate = 48000;
 const ARTIFACTS = path.join(__dirname, '..', 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-type Db = number | null;
-const dbOf = (v: Db): number => v ?? -Infinity;
-interface InputState {
-  id: number;
-  name: string;
-  gainDb: Db;
-  pan: number;
-  muted: boolean;
-  solo: boolean;
-  eq: { enabled: boolean; low: number; mid: number; high: number };
-  compressor: { enabled: boolean; thresholdDb: number; ratio: number };
-}
 
 let browser: Browser;
 let srv: ConsoleServer;
@@ -43,24 +31,9 @@ let ids: { tone: number; k1: number; noise: number };
 /** Script errors on any page: each test ends with none. */
 const pageErrors: string[] = [];
 
-async function launch(): Promise<Browser> {
-  // The jest process runs with the real-time guard preloaded; the browser has no business with it.
-  const env = { ...process.env };
-  delete env.LD_PRELOAD;
-  return chromium.launch({ executablePath: CHROMIUM, env, args: ['--no-sandbox'] });
-}
-
-async function openConsole(server: ConsoleServer, viewport = { width: 1100, height: 720 }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  await page.goto(server.url);
-  await page.waitForSelector('#conn[data-state="open"]', { timeout: 30000 });
-  await page.waitForSelector('.strip[data-id]', { timeout: 30000 });
-  return page;
-}
-
-const strip = (page: Page, id: number) => page.locator(`.strip[data-id="${id}"]`);
-const control = (page: Page, id: number, param: string) => strip(page, id).locator(`[data-param="${param}"]`);
+/** The console in a new page of the shared browser. */
+const openConsole = (server: ConsoleServer, viewport?: { width: number; height: number }): Promise<Page> =>
+  open(browser, server, pageErrors, viewport);
 
 async function state(): Promise<{ inputs: InputState[]; record: any; live: any }> {
   return srv.json('/state.json');
@@ -74,23 +47,6 @@ async function metrics(): Promise<any> {
 /** The master's peak per channel, dBFS (-Infinity for silence). */
 async function masterPeak(): Promise<number[]> {
   return (await metrics()).master.peakDb.map(dbOf);
-}
-
-/** Waits until a page shows an attribute value (the broadcast state has reached it). */
-async function shows(page: Page, selector: string, attr: string, value: string): Promise<void> {
-  await page.waitForFunction(
-    ([s, a, v]) => {
-      const el = document.querySelector(s!);
-      return el !== null && (a === 'value' ? (el as HTMLInputElement).value === v : el.getAttribute(a!) === v);
-    },
-    [selector, attr, value],
-    { timeout: 30000, polling: 50 },
-  );
-}
-
-async function setMuted(page: Page, id: number, muted: boolean): Promise<void> {
-  if ((await control(page, id, 'muted').getAttribute('aria-pressed')) !== String(muted)) await control(page, id, 'muted').click();
-  await shows(page, `.strip[data-id="${id}"] [data-param="muted"]`, 'aria-pressed', String(muted));
 }
 
 beforeAll(async () => {
@@ -226,77 +182,7 @@ it('record, stop: the file decodes to the mix, its length and level', async () =
 it('bad messages get error replies; a flood is refused; the server and the mix go on', async () => {
   const page = await openConsole(srv);
   try {
-    const replies = await page.evaluate(async (tone) => {
-      const open = (): Promise<WebSocket> =>
-        new Promise((resolve, reject) => {
-          const ws = new WebSocket(`ws://${location.host}/`);
-          ws.onopen = () => resolve(ws);
-          ws.onerror = () => reject(new Error('no connection'));
-        });
-      const until = async (cond: () => boolean): Promise<boolean> => {
-        for (const t0 = Date.now(); Date.now() - t0 < 60000; ) {
-          if (cond()) return true;
-          await new Promise((r) => setTimeout(r, 20));
-        }
-        return false;
-      };
-      // Each bad message, and the code its reply must carry.
-      const ws = await open();
-      const got: { code?: string; seq?: number; type: string }[] = [];
-      ws.onmessage = (e) => {
-        const m = JSON.parse(e.data);
-        if (m.type === 'error' || m.type === 'ok') got.push(m);
-      };
-      ws.send('{"type": "set", ');
-      ws.send('[1, 2, 3]');
-      ws.send(new Uint8Array([1, 2, 3]));
-      const cases: [object, string][] = [
-        [{ type: 'explode' }, 'ERR_UNKNOWN_TYPE'],
-        [{ type: 'set', input: 9999, param: 'gainDb', value: 0 }, 'ERR_UNKNOWN_INPUT'],
-        [{ type: 'set', input: tone, param: 'gainDb', value: 99 }, 'ERR_OUT_OF_RANGE'],
-        [{ type: 'set', input: tone, param: 'pan', value: 'left' }, 'ERR_BAD_MESSAGE'],
-        [{ type: 'set', input: tone, param: '__proto__', value: 1 }, 'ERR_UNKNOWN_PARAM'],
-        [{ type: 'set', input: -1, param: 'muted', value: true }, 'ERR_BAD_MESSAGE'],
-        [{ type: 'master', param: 'gainDb', value: 1e308 }, 'ERR_OUT_OF_RANGE'],
-        [{ type: 'addInput', source: { generator: 'sine', frequency: 1e9 } }, 'ERR_OUT_OF_RANGE'],
-        [{ type: 'addInput', source: { device: 5 } }, 'ERR_UNKNOWN_DEVICE'],
-        [{ type: 'removeInput', input: 424242 }, 'ERR_UNKNOWN_INPUT'],
-        [{ type: 'record', action: 'stop' }, 'ERR_STATE'],
-        [{ type: 'live', action: 'start' }, 'ERR_NOT_CONFIGURED'],
-      ];
-      cases.forEach(([m], seq) => ws.send(JSON.stringify({ ...m, seq })));
-      await until(() => got.length >= cases.length + 3);
-      const bad = got.map((m) => [m.code, m.seq ?? null]);
-
-      // A flood: 10,000 messages at once, half of them garbage.
-      const flooder = await open();
-      const floodCodes: string[] = [];
-      let oks = 0;
-      flooder.onmessage = (e) => {
-        const m = JSON.parse(e.data);
-        if (m.type === 'error') floodCodes.push(m.code);
-        if (m.type === 'ok') oks++;
-      };
-      for (let i = 0; i < 10000; i++) {
-        flooder.send(i % 2 ? 'garbage{' : JSON.stringify({ type: 'set', input: tone, param: 'pan', value: 0 }));
-      }
-      const limited = await until(() => floodCodes.includes('ERR_RATE_LIMITED'));
-      // The same connection is served again once it calms down: ask until one request is answered.
-      let k = 0;
-      const recovered = await until(() => {
-        if (oks === 0) flooder.send(JSON.stringify({ type: 'set', input: tone, param: 'pan', value: 0, seq: k++ }));
-        return oks > 0;
-      });
-
-      // A message far over the size limit closes that one socket (1009), nothing else.
-      const big = await open();
-      const closed = new Promise<number>((r) => (big.onclose = (e) => r(e.code)));
-      big.send(JSON.stringify({ type: 'set', input: tone, param: 'pan', value: 0, pad: 'x'.repeat(100000) }));
-      const bigClose = await closed;
-      ws.close();
-      flooder.close();
-      return { bad, limited, recovered, bigClose, badJson: floodCodes.filter((c) => c === 'ERR_BAD_JSON').length };
-    }, ids.tone);
+    const replies = await page.evaluate(sendBadMessages, ids.tone);
 
     expect(replies.bad).toEqual(
       expect.arrayContaining([
