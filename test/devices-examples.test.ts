@@ -3,22 +3,15 @@
  * device test, so it runs alone after the rest (scripts/test-js.sh), like every file that starts
  * an audio server.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Mixer } from '..';
 import { channel, medianOverWindows, toneDb } from './helpers/audio';
-import { runExample, startExample } from './helpers/examples';
+import { directoryPerTest, runExample, startExample } from './helpers/examples';
 import { collect } from './helpers/mix';
 import { startJack, type JackServer } from './helpers/servers';
 import { waitFor } from './helpers/wait';
 
 const rate = 48000;
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringmix-examples-'));
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const workDir = directoryPerTest();
 
 const level = (x: Float32Array, f: number): number => medianOverWindows(x, rate / 4, (w) => toneDb(w, rate, f));
 
@@ -34,7 +27,7 @@ describe('device-passthrough.js on a JACK server (dummy driver)', () => {
   });
 
   it('lists the devices with the selectors it takes', async () => {
-    const r = await runExample('device-passthrough.js', ['--list'], dir);
+    const r = await runExample('device-passthrough.js', ['--list'], workDir());
     expect(r.code).toBe(0);
     expect(r.out).toMatch(new RegExp(`^\\d+: system@${JACK} \\(in 2, out 2, ${rate} Hz\\)$`, 'm'));
   });
@@ -55,7 +48,7 @@ describe('device-passthrough.js on a JACK server (dummy driver)', () => {
       const ours = new Set(jack.ports('ringmix'));
 
       const selector = `system@${JACK}`;
-      example.run = startExample('device-passthrough.js', ['--input', selector, '--output', selector, '--seconds', '25'], dir);
+      example.run = startExample('device-passthrough.js', ['--input', selector, '--output', selector, '--seconds', '25'], workDir());
       const theirs = (kind: string): string[] => ports(kind).filter((p) => !ours.has(p));
       await waitFor(() => theirs('in').length >= 2 && theirs('out').length >= 2, "the example's JACK ports", 30000);
       jack.connect(ports('out').filter((p) => ours.has(p))[0]!, theirs('in')[0]!);

@@ -6,20 +6,15 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { channel, goertzelDb, medianOverWindows, toneDb } from './helpers/audio';
 import { decode, soxInfo } from './helpers/decode';
-import { runExample, startExample } from './helpers/examples';
+import { directoryPerTest, runExample, startExample } from './helpers/examples';
 import { startIcecast } from './helpers/icecast';
 import { waitFor } from './helpers/wait';
 
 const rate = 48000;
-let dir: string;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringmix-examples-'));
-});
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const workDir = directoryPerTest();
 
 const level = (x: Float32Array, f: number): number => medianOverWindows(x, rate / 4, (w) => toneDb(w, rate, f));
 const leak = (x: Float32Array, f: number): number => medianOverWindows(x, rate / 4, (w) => goertzelDb(w, rate, f));
@@ -35,11 +30,11 @@ function clicks(x: Float32Array, threshold: number): number[] {
 
 describe('generators-to-file.js', () => {
   it.each(['wav', 'flac', 'mp3', 'opus'])('renders three generators to a .%s file of the length asked', async (format) => {
-    const r = await runExample('generators-to-file.js', ['--out', `mix.${format}`, '--seconds', '3'], dir);
+    const r = await runExample('generators-to-file.js', ['--out', `mix.${format}`, '--seconds', '3'], workDir());
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain(`recorded ${3 * rate} frames (3.00 s) to mix.${format}`);
-    const audio = decode(path.join(dir, `mix.${format}`), 2);
+    const audio = decode(path.join(workDir(), `mix.${format}`), 2);
     expect(audio.length / 2).toBe(3 * rate); // every format decodes to the exact length (gapless)
     const left = channel(audio, 2, 0);
     const right = channel(audio, 2, 1);
@@ -55,12 +50,12 @@ describe('generators-to-file.js', () => {
       // (the tones peak at 0.25); 12 in 3 s.
       expect(clicks(left, 0.4)).toHaveLength(12);
       expect(clicks(right, 0.4)).toHaveLength(12);
-      expect(soxInfo(path.join(dir, `mix.${format}`))).toMatchObject({ rate, channels: 2, samples: 3 * rate });
+      expect(soxInfo(path.join(workDir(), `mix.${format}`))).toMatchObject({ rate, channels: 2, samples: 3 * rate });
     }
   }, 60000);
 
   it('refuses an extension it has no format for', async () => {
-    const r = await runExample('generators-to-file.js', ['--out', 'mix.ogg'], dir);
+    const r = await runExample('generators-to-file.js', ['--out', 'mix.ogg'], workDir());
     expect(r.code).toBe(2);
     expect(r.err).toContain('--out must end in .wav, .flac, .mp3 or .opus');
   });
@@ -69,9 +64,9 @@ describe('generators-to-file.js', () => {
 describe('ffmpeg-push.js', () => {
   it('plays a file decoded by ffmpeg into the mix at its level, all of it, and records it', async () => {
     // A known file at another rate than the mix's (ffmpeg resamples it): 3 s of 1 kHz at -12 dBFS.
-    const tone = path.join(dir, 'tone.flac');
+    const tone = path.join(workDir(), 'tone.flac');
     execFileSync('sox', ['-n', '-r', '44100', '-c', '2', tone, 'synth', '3', 'sine', '1000', 'gain', '-12']);
-    const r = await runExample('ffmpeg-push.js', [tone, '--out', 'pushed.wav'], dir);
+    const r = await runExample('ffmpeg-push.js', [tone, '--out', 'pushed.wav'], workDir());
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     // The input's meters, as printed, saw the tone's peak.
@@ -82,7 +77,7 @@ describe('ffmpeg-push.js', () => {
     // The recording: the tone at -12 dBFS on both channels for 3 s in all (100 ms windows, whole
     // cycles of 1 kHz; a window the tone starts or ends in may go either way). Underruns would only
     // insert silence, so the tone's own length is what reached the mix.
-    const audio = decode(path.join(dir, 'pushed.wav'), 2);
+    const audio = decode(path.join(workDir(), 'pushed.wav'), 2);
     const win = rate / 10;
     for (const c of [0, 1]) {
       const x = channel(audio, 2, c);
@@ -96,7 +91,7 @@ describe('ffmpeg-push.js', () => {
   }, 60000);
 
   it('says how to use it without a file', async () => {
-    const r = await runExample('ffmpeg-push.js', [], dir);
+    const r = await runExample('ffmpeg-push.js', [], workDir());
     expect(r.code).toBe(2);
     expect(r.err).toContain('usage: node ffmpeg-push.js FILE');
   });
@@ -110,11 +105,11 @@ describe('stream-icecast.js', () => {
       const mount = '/example.mp3';
       const url = `http://source:${password}@127.0.0.1:${server.port}${mount}`;
       // The URL from the environment, as the example's usage says it can be given.
-      const run = startExample('stream-icecast.js', ['--seconds', '12'], dir, { ICECAST_URL: url });
+      const run = startExample('stream-icecast.js', ['--seconds', '12'], workDir(), { ICECAST_URL: url });
       await waitFor(() => run.out().includes('on air at'), 'the example to go on air', 30000);
       const bytes = await server.listen(mount, 4);
-      fs.writeFileSync(path.join(dir, 'heard.mp3'), bytes);
-      const heard = decode(path.join(dir, 'heard.mp3'), 2).subarray(rate / 2); // joined mid-stream
+      fs.writeFileSync(path.join(workDir(), 'heard.mp3'), bytes);
+      const heard = decode(path.join(workDir(), 'heard.mp3'), 2).subarray(rate / 2); // joined mid-stream
       expect(heard.length / 2).toBeGreaterThan(2 * rate);
       for (const c of [0, 1]) expect(Math.abs(level(channel(heard, 2, c), 440) + 12)).toBeLessThan(0.5);
 

@@ -65,6 +65,14 @@ beforeAll(() => {
   // Reported, not asserted (a figure for the issue's "takes seconds"): from the npm cache here.
   console.log(`npm install of the tarball: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   for (const f of fs.readdirSync(fixtures)) fs.copyFileSync(path.join(fixtures, f), path.join(app, f));
+  // The TypeScript consumer once more as an ES module: the same code, resolved through the import
+  // condition (and an ES module names the internal file it tries with its extension).
+  const cts = fs.readFileSync(path.join(fixtures, 'consumer.cts'), 'utf8');
+  fs.writeFileSync(
+    path.join(app, 'consumer.mts'),
+    cts.replace('as CommonJS (require condition: dist/index.d.ts)', 'as an ES module (import condition: dist/index.d.mts)')
+      .replace("'ringmix/dist/mixer'", "'ringmix/dist/mixer.js'"),
+  );
 }, 600_000);
 
 afterAll(() => {
@@ -171,7 +179,7 @@ it('with PortAudio missing, device calls fail with ERR_NO_AUDIO_BACKEND and mixi
 });
 
 it('TypeScript apps get the full types as CommonJS and as an ES module', () => {
-  // consumer.cts and consumer.mts resolve 'ringmix' through the require and import conditions;
+  // consumer.cts and its ES module copy resolve 'ringmix' through the require and import conditions;
   // their @ts-expect-error lines fail the check if the types were `any` or internals resolved.
   const config = JSON.parse(fs.readFileSync(path.join(app, 'tsconfig.consumer.json'), 'utf8')) as {
     compilerOptions: Record<string, unknown>;

@@ -14,6 +14,11 @@ namespace ringmix::platform {
 bool lockMemory(const void* data, std::size_t bytes) noexcept;
 void unlockMemory(const void* data, std::size_t bytes) noexcept;
 
+// The system's page size (per OS), and the touching lockMemory() does first on every system
+// (memory_lock.cpp): one byte read per page, so each is backed now.
+std::size_t pageSize() noexcept;
+void touchPages(const void* data, std::size_t bytes) noexcept;
+
 // Locks a region for as long as it lives (unlocked on destruction, before the memory is freed).
 class LockedRegion {
  public:

@@ -3,13 +3,9 @@
 // minimum by the region and tries once more; without that right, pre-faulting alone remains.
 #include "platform/windows.hpp"
 
-#include <atomic>
-
 #include "platform/memory_lock.hpp"
 
 namespace ringmix::platform {
-
-namespace {
 
 std::size_t pageSize() noexcept {
   static const std::size_t size = [] {
@@ -19,6 +15,8 @@ std::size_t pageSize() noexcept {
   }();
   return size;
 }
+
+namespace {
 
 bool growWorkingSet(std::size_t bytes) noexcept {
   SIZE_T minimum = 0, maximum = 0;
@@ -32,13 +30,7 @@ bool growWorkingSet(std::size_t bytes) noexcept {
 
 bool lockMemory(const void* data, std::size_t bytes) noexcept {
   if (data == nullptr || bytes == 0) return false;
-  // Read one byte per page through a volatile pointer, as on POSIX: the page is mapped now.
-  const auto* p = static_cast<const volatile unsigned char*>(data);
-  unsigned char sink = 0;
-  for (std::size_t off = 0; off < bytes; off += pageSize()) sink ^= p[off];
-  sink ^= p[bytes - 1];
-  static std::atomic<unsigned char> keep{0};
-  keep.fetch_xor(sink, std::memory_order_relaxed);
+  touchPages(data, bytes);
   void* address = const_cast<void*>(data);
   if (VirtualLock(address, bytes)) return true;
   return GetLastError() == ERROR_WORKING_SET_QUOTA && growWorkingSet(bytes) && VirtualLock(address, bytes);

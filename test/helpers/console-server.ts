@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { stopProcess } from './servers';
 
 const SERVER = path.join(__dirname, '..', '..', 'examples', 'console', 'server.js');
 
@@ -50,13 +51,6 @@ export async function startConsole(args: string[], env: NodeJS.ProcessEnv = {}):
       if (!res.ok) throw new Error(`GET ${pathname}: ${res.status}`);
       return (await res.json()) as T;
     },
-    stop: async () => {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGTERM');
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 20000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopProcess(proc, 20000),
   };
 }

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { ChildResult } from './child';
 
@@ -37,4 +38,14 @@ export function startExample(name: string, args: string[], cwd: string, env: Nod
 /** Runs `examples/<name>` to its end. */
 export function runExample(name: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<ChildResult> {
   return startExample(name, args, cwd, env).done;
+}
+
+/** A fresh working directory for each test of the calling file (removed after it): examples write there. */
+export function directoryPerTest(): () => string {
+  let dir = '';
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ringmix-examples-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return () => dir;
 }

@@ -21,11 +21,12 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): { ok: boolean
   return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 
-async function stopProcess(p: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after `graceMs` if it has not exited; resolves once it has. */
+export async function stopProcess(p: ChildProcess, graceMs = 5000): Promise<void> {
   if (p.exitCode !== null || p.signalCode !== null) return;
   const exited = new Promise((r) => p.once('exit', r));
   p.kill('SIGTERM');
-  const timer = setTimeout(() => p.kill('SIGKILL'), 5000);
+  const timer = setTimeout(() => p.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
 }

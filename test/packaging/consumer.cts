@@ -1,4 +1,5 @@
-// Type-checked as CommonJS (require condition: dist/index.d.ts) by test/packaging.test.ts.
+// Type-checked as CommonJS (require condition: dist/index.d.ts), and as a copy named consumer.mts as an
+// ES module (import condition: dist/index.d.mts), by test/packaging.test.ts.
 import { Mixer, RingmixError, type InputOptions, type Metrics, type MixerOptions } from 'ringmix';
 // @ts-expect-error: internals are not part of the package's exports
 import { Mixer as Internal } from 'ringmix/dist/mixer';
