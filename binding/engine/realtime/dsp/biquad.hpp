@@ -81,7 +81,7 @@ inline BiquadCoefs highShelf(double fs, double f0, double gainDb, double q) noex
 struct BiquadDf1 {
   double x1 = 0, x2 = 0, y1 = 0, y2 = 0;
   double process(const BiquadCoefs& c, double x) noexcept {
-    const double y = c.b0 * x + c.b1 * x1 + c.b2 * x2 - c.a2 * y2 - c.a1 * y1;
+    const double y = ((c.b1 * x1 + c.b2 * x2 - c.a2 * y2) + c.b0 * x) - c.a1 * y1;
     x2 = x1;
     x1 = x;
     y2 = y1;

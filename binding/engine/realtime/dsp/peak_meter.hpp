@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -111,8 +112,7 @@ class PeakProgrammeMeter {
       const double peak = peakc;
       if (std::max(peak, s.reading * fall_) >= s.hold) {
         // The block tops the hold: it holds the block's highest sample, from its last position.
-        std::uint32_t k = frames - 1;
-        while (k > 0 && static_cast<double>(std::fabs(interleaved[static_cast<std::size_t>(k) * ch + c])) != peak) --k;
+        const std::uint32_t k = lastFrameAt(interleaved, frames, c, peakc);
         s.hold = peak;
         s.age = frames - 1 - k;
         if (s.age > holdFrames_) s.hold = end, s.age = holdFrames_;
@@ -139,6 +139,31 @@ class PeakProgrammeMeter {
   double fallPerSample() const noexcept { return fall_; }
 
  private:
+  // The last frame of the block whose channel c has magnitude `peak` (0 if none). A steady tone
+  // tops its own hold every block, so this runs often: eight samples per step, newest first.
+  std::uint32_t lastFrameAt(const float* x, std::uint32_t frames, std::uint32_t c, float peak) const noexcept {
+    const std::uint32_t ch = channels_;
+    std::size_t i = static_cast<std::size_t>(frames) * ch;
+    if (kLanes % ch == 0) {
+      // Lane j of an aligned group of eight holds channel j % ch: the lanes that are channel c.
+      unsigned lanes = 0;
+      for (std::uint32_t j = c; j < kLanes; j += ch) lanes |= 1u << j;
+      for (; i % kLanes != 0; --i)  // the tail, down to a whole group
+        if ((i - 1) % ch == c && std::fabs(x[i - 1]) == peak) return static_cast<std::uint32_t>((i - 1) / ch);
+      const simd::F4 p = simd::F4::fill(peak);
+      for (; i >= kLanes; i -= kLanes) {
+        const float* g = x + i - kLanes;
+        const unsigned hit = (simd::equalMask(simd::abs(simd::F4::load(g)), p) |
+                              simd::equalMask(simd::abs(simd::F4::load(g + 4)), p) << 4) & lanes;
+        if (hit != 0) return static_cast<std::uint32_t>((i - kLanes + (31 - std::countl_zero(hit))) / ch);
+      }
+      return 0;
+    }
+    for (std::uint32_t k = frames; k-- > 0;)
+      if (std::fabs(x[static_cast<std::size_t>(k) * ch + c]) == peak) return k;
+    return 0;
+  }
+
   static float toDb(double a) noexcept {
     return a > 0.0 ? static_cast<float>(20.0 * std::log10(a)) : -std::numeric_limits<float>::infinity();
   }

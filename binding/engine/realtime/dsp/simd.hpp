@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstdint>
 
 #if defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2)
 #include <emmintrin.h>
@@ -31,6 +32,8 @@ inline F4 abs(F4 a) noexcept { return {_mm_andnot_ps(_mm_set1_ps(-0.0f), a.v)}; 
 // x where x > running, else running: a NaN in x never enters (MAXPS returns its second operand
 // when either is NaN).
 inline F4 maxInto(F4 x, F4 running) noexcept { return {_mm_max_ps(x.v, running.v)}; }
+// Bit j set where lane j of a equals lane j of b.
+inline unsigned equalMask(F4 a, F4 b) noexcept { return static_cast<unsigned>(_mm_movemask_ps(_mm_cmpeq_ps(a.v, b.v))); }
 #elif defined(RINGMIX_F4_NEON)
 struct F4 {
   float32x4_t v;
@@ -43,6 +46,12 @@ inline F4 operator+(F4 a, F4 b) noexcept { return {vaddq_f32(a.v, b.v)}; }
 inline F4 operator*(F4 a, F4 b) noexcept { return {vmulq_f32(a.v, b.v)}; }
 inline F4 abs(F4 a) noexcept { return {vabsq_f32(a.v)}; }
 inline F4 maxInto(F4 x, F4 running) noexcept { return {vbslq_f32(vcgtq_f32(x.v, running.v), x.v, running.v)}; }
+inline unsigned equalMask(F4 a, F4 b) noexcept {
+  static const std::uint32_t kBits[4] = {1, 2, 4, 8};
+  const uint32x4_t eq = vandq_u32(vceqq_f32(a.v, b.v), vld1q_u32(kBits));
+  const uint32x2_t halves = vorr_u32(vget_low_u32(eq), vget_high_u32(eq));
+  return vget_lane_u32(halves, 0) | vget_lane_u32(halves, 1);
+}
 #else
 struct F4 {
   float v[4];
@@ -57,6 +66,11 @@ inline F4 abs(F4 a) noexcept { return {{std::fabs(a.v[0]), std::fabs(a.v[1]), st
 inline F4 maxInto(F4 x, F4 r) noexcept {
   return {{x.v[0] > r.v[0] ? x.v[0] : r.v[0], x.v[1] > r.v[1] ? x.v[1] : r.v[1], x.v[2] > r.v[2] ? x.v[2] : r.v[2],
            x.v[3] > r.v[3] ? x.v[3] : r.v[3]}};
+}
+inline unsigned equalMask(F4 a, F4 b) noexcept {
+  unsigned m = 0;
+  for (unsigned j = 0; j < 4; ++j) m |= (a.v[j] == b.v[j] ? 1u : 0u) << j;
+  return m;
 }
 #endif
 
@@ -73,6 +87,14 @@ struct D2 {
 inline D2 operator+(D2 a, D2 b) noexcept { return {_mm_add_pd(a.v, b.v)}; }
 inline D2 operator-(D2 a, D2 b) noexcept { return {_mm_sub_pd(a.v, b.v)}; }
 inline D2 operator*(D2 a, D2 b) noexcept { return {_mm_mul_pd(a.v, b.v)}; }
+// The two lanes rounded to float: at out[0..1] (C = 1), or each twice, out[0..3] = a a b b (C = 2:
+// one sample on both channels of interleaved stereo).
+template <unsigned C>
+inline void storeAsFloats(D2 x, float* out) noexcept {
+  const __m128 f = _mm_cvtpd_ps(x.v);
+  if constexpr (C == 1) _mm_storel_pi(reinterpret_cast<__m64*>(out), f);
+  else _mm_storeu_ps(out, _mm_unpacklo_ps(f, f));
+}
 #elif defined(RINGMIX_F4_NEON) && (defined(__aarch64__) || defined(_M_ARM64))
 struct D2 {
   float64x2_t v;
@@ -85,6 +107,15 @@ struct D2 {
 inline D2 operator+(D2 a, D2 b) noexcept { return {vaddq_f64(a.v, b.v)}; }
 inline D2 operator-(D2 a, D2 b) noexcept { return {vsubq_f64(a.v, b.v)}; }
 inline D2 operator*(D2 a, D2 b) noexcept { return {vmulq_f64(a.v, b.v)}; }
+template <unsigned C>
+inline void storeAsFloats(D2 x, float* out) noexcept {
+  const float32x2_t f = vcvt_f32_f64(x.v);
+  if constexpr (C == 1) vst1_f32(out, f);
+  else {
+    const float32x2x2_t z = vzip_f32(f, f);
+    vst1q_f32(out, vcombine_f32(z.val[0], z.val[1]));
+  }
+}
 #else
 struct D2 {
   double v[2];
@@ -97,6 +128,11 @@ struct D2 {
 inline D2 operator+(D2 a, D2 b) noexcept { return {{a.v[0] + b.v[0], a.v[1] + b.v[1]}}; }
 inline D2 operator-(D2 a, D2 b) noexcept { return {{a.v[0] - b.v[0], a.v[1] - b.v[1]}}; }
 inline D2 operator*(D2 a, D2 b) noexcept { return {{a.v[0] * b.v[0], a.v[1] * b.v[1]}}; }
+template <unsigned C>
+inline void storeAsFloats(D2 x, float* out) noexcept {
+  for (unsigned l = 0; l < 2; ++l)
+    for (unsigned c = 0; c < C; ++c) out[l * C + c] = static_cast<float>(x.v[l]);
+}
 #endif
 
 }  // namespace ringmix::engine::simd

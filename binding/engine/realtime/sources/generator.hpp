@@ -41,16 +41,20 @@ class Generator {
   // Writes `frames` interleaved frames of `channels` channels.
   void render(float* out, std::uint32_t frames) noexcept {
     if (params_.kind == GeneratorKind::Sine) {
-      // In blocks: the oscillator writes a mono run, copied to every channel.
+      // In blocks (each render() re-anchors the oscillator on its exact phase). Mono and stereo
+      // straight into out; more channels: a mono run copied to each.
       for (std::uint32_t done = 0; done < frames;) {
         const std::uint32_t n = frames - done < kBlock ? frames - done : kBlock;
-        sine_.render(block_, n, amplitude_);
         float* o = out + static_cast<std::size_t>(done) * channels_;
-        if (channels_ == 2)
-          for (std::uint32_t i = 0; i < n; ++i) o[2 * i] = o[2 * i + 1] = block_[i];
-        else
+        if (channels_ == 2) {
+          sine_.render<2>(o, n, amplitude_);
+        } else if (channels_ == 1) {
+          sine_.render<1>(o, n, amplitude_);
+        } else {
+          sine_.render<1>(block_, n, amplitude_);
           for (std::uint32_t i = 0; i < n; ++i)
             for (std::uint32_t c = 0; c < channels_; ++c) o[i * channels_ + c] = block_[i];
+        }
         done += n;
       }
       return;
