@@ -60,10 +60,19 @@ class PeakProgrammeMeter {
   // block, and expires to the reading at the block's end; a hold that expires within a block
   // and would at once be topped again by a new peak in the same block shows that peak from the
   // next block on (a cycle later).
-  void add(const float* interleaved, std::uint32_t frames) noexcept {
+  //
+  // levels, when given, also receives the block's sample peak and sum of squares per channel
+  // (peak: the larger of it and what it held; sumSq: added to), for a window meter reading the
+  // same signal (mix/meter.hpp) without a pass of its own. They come from the same eight lanes,
+  // combined in the same order, as WindowMeter::addFrames(): the same values, bit for bit.
+  struct BlockLevels {
+    float peak[kMaxChannels] = {};
+    double sumSq[kMaxChannels] = {};
+  };
+  void add(const float* interleaved, std::uint32_t frames, BlockLevels* levels = nullptr) noexcept {
     // Long blocks in runs, so the rising weights stay small (fall^-8192 is 2.0 at 8 kHz).
     for (; frames > kMaxRun; frames -= kMaxRun, interleaved += static_cast<std::size_t>(kMaxRun) * channels_)
-      add(interleaved, kMaxRun);
+      add(interleaved, kMaxRun, levels);
     if (frames == 0) return;
     if (frames != fallFrames_) {
       fallFrames_ = frames;
@@ -71,27 +80,30 @@ class PeakProgrammeMeter {
       fallN1_ = std::pow(fall_, static_cast<double>(frames - 1));
     }
     const std::uint32_t ch = channels_;
-    float m[kLanes] = {}, top[kLanes] = {};
+    float m[kLanes] = {}, top[kLanes] = {}, sq[kLanes] = {};
     if (kLanes % ch == 0) {
       // Lane j starts at frame j / ch and steps kLanes / ch frames.
       using simd::F4;
       F4 w0 = F4::load(lane0_), w1 = F4::load(lane0_ + 4);
       const F4 step = F4::fill(laneStep_);
-      F4 m0 = F4::zero(), m1 = F4::zero(), t0 = F4::zero(), t1 = F4::zero();
+      F4 m0 = F4::zero(), m1 = F4::zero(), t0 = F4::zero(), t1 = F4::zero(), q0 = F4::zero(), q1 = F4::zero();
       const std::size_t n = static_cast<std::size_t>(frames) * ch;
       std::size_t i = 0;
       for (; i + kLanes <= n; i += kLanes) {
         const F4 a0 = simd::abs(F4::load(interleaved + i)), a1 = simd::abs(F4::load(interleaved + i + 4));
         m0 = simd::maxInto(a0 * w0, m0), m1 = simd::maxInto(a1 * w1, m1);  // a NaN never enters
         t0 = simd::maxInto(a0, t0), t1 = simd::maxInto(a1, t1);
+        q0 = q0 + a0 * a0, q1 = q1 + a1 * a1;
         w0 = w0 * step, w1 = w1 * step;
       }
       float w[kLanes];
       m0.store(m), m1.store(m + 4), t0.store(top), t1.store(top + 4), w0.store(w), w1.store(w + 4);
+      q0.store(sq), q1.store(sq + 4);
       for (std::uint32_t j = 0; j < kLanes && i + j < n; ++j) {  // the tail: fewer than kLanes
         const float a = std::fabs(interleaved[i + j]), d = a * w[j];
         m[j] = d > m[j] ? d : m[j];
         top[j] = a > top[j] ? a : top[j];
+        sq[j] += a * a;
       }
     } else {  // 3, 5, 6 or 7 channels: a lane per channel, frame by frame
       float w = 1.0f;
@@ -101,12 +113,19 @@ class PeakProgrammeMeter {
           const float a = std::fabs(interleaved[static_cast<std::size_t>(f) * ch + c]), d = a * w;
           m[c] = d > m[c] ? d : m[c];
           top[c] = a > top[c] ? a : top[c];
+          sq[c] += a * a;
         }
     }
     const std::uint32_t stride = kLanes % ch == 0 ? ch : kLanes;
     for (std::uint32_t c = 0; c < ch; ++c) {
       float mc = 0.0f, peakc = 0.0f;
-      for (std::uint32_t j = c; j < kLanes; j += stride) mc = std::max(mc, m[j]), peakc = std::max(peakc, top[j]);
+      double sumSq = 0.0;
+      for (std::uint32_t j = c; j < kLanes; j += stride)
+        mc = std::max(mc, m[j]), peakc = std::max(peakc, top[j]), sumSq += sq[j];
+      if (levels) {
+        levels->peak[c] = std::max(levels->peak[c], peakc);
+        levels->sumSq[c] += sumSq;
+      }
       Chan s = chans_[c];
       const double end = std::max(static_cast<double>(mc) * fallN1_, s.reading * fallN_);
       const double peak = peakc;

@@ -1,15 +1,14 @@
 // ChannelStrip: gain, mute, solo and pan of one input, applied while summing into the mix.
 // Real-time code: arithmetic on preallocated state.
 //
-// Signal path per frame: x · gain (ramped; 0 when muted or soloed out) → input meter (post-fader,
-// pre-pan) → pan gains (ramped, see pan_law.hpp) → added to the mix bus. The strip's DSP blocks
+// Signal path per frame: x · gain (ramped; 0 when muted or soloed out), left in the input's buffer
+// for its meters (post-fader, pre-pan) → pan gains (ramped, see pan_law.hpp) → added to the mix bus. The strip's DSP blocks
 // (input_dsp.hpp) run before it, on the same buffer.
 #pragma once
 
 #include <cmath>
 #include <cstdint>
 
-#include "engine/realtime/mix/meter.hpp"
 #include "engine/realtime/mix/pan_law.hpp"
 #include "engine/realtime/mix/ramp.hpp"
 
@@ -53,13 +52,12 @@ class ChannelStrip {
   }
 
   // Adds `frames` interleaved frames of `io` (in_ channels) into `bus` (out_ channels), leaving the
-  // post-fader signal in `io` (for the peak programme meter).
-  void process(float* io, float* bus, std::uint32_t frames, WindowMeter& meter) noexcept {
+  // post-fader signal in `io`, which the input's meters then read.
+  void process(float* io, float* bus, std::uint32_t frames) noexcept {
     if (settled() && in_ <= 2 && out_ == 2) {
-      processConstant(io, bus, frames, meter);
+      processConstant(io, bus, frames);
       return;
     }
-    meter.beginBlock();
     for (std::uint32_t f = 0; f < frames; ++f) {
       const float g = gain_.next();
       float pg[2][2];
@@ -68,11 +66,9 @@ class ChannelStrip {
       for (std::uint32_t i = 0; i < in_; ++i) {
         const float x = io[f * in_ + i] * g;
         io[f * in_ + i] = x;
-        meter.add(i, x);
         for (std::uint32_t o = 0; o < out_; ++o) bus[f * out_ + o] += x * pg[i][o];
       }
     }
-    meter.commitBlock(frames);
   }
 
  private:
@@ -82,11 +78,9 @@ class ChannelStrip {
   }
 
   // No parameter moving (nearly every cycle): the gains are constants for the block, so the loop
-  // has no dependency between frames and vectorises; the meter then reads the block in lanes
-  // (meter.hpp). The audio is the per-frame path's, operation for operation. (__restrict: the
+  // has no dependency between frames and vectorises. The audio is the per-frame path's, operation for operation. (__restrict: the
   // input's buffer and the bus never overlap, which is what lets the compiler vectorise.)
-  void processConstant(float* __restrict io, float* __restrict bus, std::uint32_t frames,
-                       WindowMeter& meter) noexcept {
+  void processConstant(float* __restrict io, float* __restrict bus, std::uint32_t frames) noexcept {
     const float g = gain_.current();
     const float p00 = pan_[0][0].current(), p01 = pan_[0][1].current();
     const float p10 = pan_[1][0].current(), p11 = pan_[1][1].current();
@@ -108,9 +102,6 @@ class ChannelStrip {
         bus[2 * f + 1] += x0 * p01;
       }
     }
-    meter.beginBlock();
-    meter.addFrames(io, frames, in_);
-    meter.commitBlock(frames);
   }
 
   float effectiveGain(bool anySolo) const noexcept {

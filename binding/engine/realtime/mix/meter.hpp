@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "engine/realtime/dsp/peak_meter.hpp"
 #include "engine/realtime/dsp/simd.hpp"
 
 namespace ringmix::engine {
@@ -39,12 +40,6 @@ class WindowMeter {
       c.blockPeak = 0.0f;
       c.blockSumSq = 0.0;
     }
-  }
-  void add(std::size_t channel, float x) noexcept {
-    Chan& c = chans_[channel];
-    const float a = std::fabs(x);
-    c.blockPeak = a > c.blockPeak ? a : c.blockPeak;
-    c.blockSumSq += static_cast<double>(x) * x;
   }
   // A whole block of interleaved frames (channels <= kMaxChannels). Eight lanes over the
   // interleaved samples (lane j holds channel j % channels), so the loop reads memory in order
@@ -82,6 +77,14 @@ class WindowMeter {
       q0 = q0 + a * a, q1 = q1 + b * b;
     }
     p0.store(peak), p1.store(peak + 4), q0.store(sq), q1.store(sq + 4);
+  }
+
+  // A block measured by the peak programme meter reading the same signal (its BlockLevels):
+  // the same values addFrames() would add, without a pass of its own.
+  void addBlock(const PeakProgrammeMeter::BlockLevels& levels, std::uint32_t channels, std::uint32_t frames) noexcept {
+    beginBlock();
+    for (std::uint32_t c = 0; c < channels && c < kMaxChannels; ++c) addRun(c, levels.peak[c], levels.sumSq[c]);
+    commitBlock(frames);
   }
 
   // A run of samples measured by the caller: its peak magnitude and sum of squares.

@@ -165,8 +165,11 @@ std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t timeNs, std::int6
     InputRt& in = *inputs_[i];
     const InputRt* side = sidechainOf(in);
     in.dsp.processCompressor(in.buffer, side ? side->buffer : nullptr, side ? side->channels : 0, frames);
-    in.strip.process(in.buffer, bus, frames, in.meter);
-    in.ppm.add(in.buffer, frames);
+    in.strip.process(in.buffer, bus, frames);
+    // Both meters read the post-fader signal; the peak programme meter's pass measures it for both.
+    PeakProgrammeMeter::BlockLevels levels;
+    in.ppm.add(in.buffer, frames, &levels);
+    in.meter.addBlock(levels, in.channels, frames);
   }
 
   if (!masterGain_.settled()) {
