@@ -68,7 +68,16 @@ std::uint32_t Engine::addInput(const InputSpec& spec) {
                                                                       : prime + devicePeriod;
   if (spec.targetLatencyMs > 0)
     target = std::max(minTarget, static_cast<std::uint32_t>(std::lround(spec.targetLatencyMs * rate / 1000.0)));
-  const std::uint32_t ringFrames = nextPow2(std::max({8 * devicePeriod, rate / 2, 4 * target}));
+  // Half a second of ring for anything that may deliver in bursts, stall or drift freely. A
+  // compensated generator on the simulated clock produces in step with the mix and is held at its
+  // target fill, re-synced past target + resyncFrames (below): four times that will do. Its ring is
+  // walked through a period per cycle, and half a second of it (256 KB of stereo) per input left
+  // the caches cold at a hundred inputs.
+  const bool compensated = spec.compensateDrift.value_or(spec.kind != InputSpec::Kind::Push);
+  const std::uint32_t floorFrames = generator && compensated && mode_ == ClockMode::Simulated
+                                        ? 4 * std::max(rate / 50, 4 * devicePeriod)
+                                        : rate / 2;
+  const std::uint32_t ringFrames = nextPow2(std::max({8 * devicePeriod, floorFrames, 4 * target}));
   const std::uint32_t id = nextInputId_;
   auto in = std::make_unique<Input>(id, channels, ringFrames, spec.strip, spec.dsp);
   in->rt.primeFrames = prime;
@@ -81,7 +90,7 @@ std::uint32_t Engine::addInput(const InputSpec& spec) {
                       rate == config_.sampleRate &&
                       *std::max_element(spec.deviceChannels.begin(), spec.deviceChannels.end()) <
                           clockSpec_.deviceInputChannels;
-  in->rt.compensate = !duplex && spec.compensateDrift.value_or(spec.kind != InputSpec::Kind::Push);
+  in->rt.compensate = !duplex && compensated;
   if (spec.kind == InputSpec::Kind::Push) {
     in->push = in->ring.producer();
   } else if (generator) {
