@@ -31,6 +31,15 @@ inline F4 abs(F4 a) noexcept { return {_mm_andnot_ps(_mm_set1_ps(-0.0f), a.v)}; 
 // x where x > running, else running: a NaN in x never enters (MAXPS returns its second operand
 // when either is NaN).
 inline F4 maxInto(F4 x, F4 running) noexcept { return {_mm_max_ps(x.v, running.v)}; }
+// Four interleaved stereo frames at p: their left samples in `even`, their right ones in `odd`.
+inline void deinterleave(const float* p, F4& even, F4& odd) noexcept {
+  const __m128 a = _mm_loadu_ps(p), b = _mm_loadu_ps(p + 4);
+  even.v = _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+  odd.v = _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+}
+// Lanes (a, a, b, b) and (c, c, d, d) of (a, b, c, d): one gain per frame, spread over a stereo pair.
+inline F4 dupLow(F4 x) noexcept { return {_mm_unpacklo_ps(x.v, x.v)}; }
+inline F4 dupHigh(F4 x) noexcept { return {_mm_unpackhi_ps(x.v, x.v)}; }
 #elif defined(RINGMIX_F4_NEON)
 struct F4 {
   float32x4_t v;
@@ -43,6 +52,13 @@ inline F4 operator+(F4 a, F4 b) noexcept { return {vaddq_f32(a.v, b.v)}; }
 inline F4 operator*(F4 a, F4 b) noexcept { return {vmulq_f32(a.v, b.v)}; }
 inline F4 abs(F4 a) noexcept { return {vabsq_f32(a.v)}; }
 inline F4 maxInto(F4 x, F4 running) noexcept { return {vbslq_f32(vcgtq_f32(x.v, running.v), x.v, running.v)}; }
+inline void deinterleave(const float* p, F4& even, F4& odd) noexcept {
+  const float32x4x2_t v = vld2q_f32(p);
+  even.v = v.val[0];
+  odd.v = v.val[1];
+}
+inline F4 dupLow(F4 x) noexcept { return {vzipq_f32(x.v, x.v).val[0]}; }
+inline F4 dupHigh(F4 x) noexcept { return {vzipq_f32(x.v, x.v).val[1]}; }
 #else
 struct F4 {
   float v[4];
@@ -58,6 +74,12 @@ inline F4 maxInto(F4 x, F4 r) noexcept {
   return {{x.v[0] > r.v[0] ? x.v[0] : r.v[0], x.v[1] > r.v[1] ? x.v[1] : r.v[1], x.v[2] > r.v[2] ? x.v[2] : r.v[2],
            x.v[3] > r.v[3] ? x.v[3] : r.v[3]}};
 }
+inline void deinterleave(const float* p, F4& even, F4& odd) noexcept {
+  even = {{p[0], p[2], p[4], p[6]}};
+  odd = {{p[1], p[3], p[5], p[7]}};
+}
+inline F4 dupLow(F4 x) noexcept { return {{x.v[0], x.v[0], x.v[1], x.v[1]}}; }
+inline F4 dupHigh(F4 x) noexcept { return {{x.v[2], x.v[2], x.v[3], x.v[3]}}; }
 #endif
 
 #if defined(RINGMIX_F4_SSE)
@@ -67,6 +89,7 @@ struct D2 {
   static D2 set(double lane0, double lane1) noexcept { return {_mm_set_pd(lane1, lane0)}; }
   // Two consecutive floats, widened.
   static D2 widen(const float* p) noexcept { return {_mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(p))))}; }
+  void store(double* p) const noexcept { _mm_storeu_pd(p, v); }
   double lane0() const noexcept { return _mm_cvtsd_f64(v); }
   double lane1() const noexcept { return _mm_cvtsd_f64(_mm_unpackhi_pd(v, v)); }
 };
@@ -79,6 +102,7 @@ struct D2 {
   static D2 fill(double x) noexcept { return {vdupq_n_f64(x)}; }
   static D2 set(double lane0, double lane1) noexcept { return {vsetq_lane_f64(lane1, vdupq_n_f64(lane0), 1)}; }
   static D2 widen(const float* p) noexcept { return {vcvt_f64_f32(vld1_f32(p))}; }
+  void store(double* p) const noexcept { vst1q_f64(p, v); }
   double lane0() const noexcept { return vgetq_lane_f64(v, 0); }
   double lane1() const noexcept { return vgetq_lane_f64(v, 1); }
 };
@@ -91,6 +115,7 @@ struct D2 {
   static D2 fill(double x) noexcept { return {{x, x}}; }
   static D2 set(double lane0, double lane1) noexcept { return {{lane0, lane1}}; }
   static D2 widen(const float* p) noexcept { return {{p[0], p[1]}}; }
+  void store(double* p) const noexcept { p[0] = v[0], p[1] = v[1]; }
   double lane0() const noexcept { return v[0]; }
   double lane1() const noexcept { return v[1]; }
 };
