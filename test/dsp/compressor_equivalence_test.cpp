@@ -230,7 +230,10 @@ TEST_CASE("PeakHold::process reports exactly the changes of push() frame by fram
       const std::uint32_t blocks[] = {1, 7, 64, 13, 100, 2};
       for (std::size_t i = 0, call = 0; i < levels.size(); ++call) {
         const auto n = static_cast<std::uint32_t>(std::min<std::size_t>(blocks[call % 6], levels.size() - i));
-        b.process(levels.data() + i, n, lastB, [&](std::uint32_t f, float held) { changesB.emplace_back(i + f, held); });
+        std::uint32_t at[100];
+        float held[100];
+        const std::uint32_t changes = b.process(levels.data() + i, n, lastB, at, held);
+        for (std::uint32_t c = 0; c < changes; ++c) changesB.emplace_back(i + at[c], held[c]);
         i += n;
       }
       CAPTURE(seg);

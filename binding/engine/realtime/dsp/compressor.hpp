@@ -149,21 +149,22 @@ class Compressor {
       alignas(16) float level[kSub];
       compressor_passes::detectorLevels<DC>(det + static_cast<std::size_t>(done) * DC, n, level);
 
-      // Runs of a constant target: the first continues the previous sub-block's.
-      std::uint32_t runStart[kSub + 1];
+      // Runs of a constant target: the first continues the previous sub-block's unless the held
+      // level changes on frame 0. The curve's one log only where the held level changes.
+      std::uint32_t changeAt[kSub], runStart[kSub + 1];
+      float changeLevel[kSub];
       double runTarget[kSub];
-      std::uint32_t runs = 1;
-      runStart[0] = 0;
-      runTarget[0] = heldTarget_;
-      hold_.process(level, n, heldLevel_, [&](std::uint32_t f, float held) {
-        const double c = target(held);  // the curve's one log, only when the held level changes
-        if (f == 0) {
-          runTarget[0] = c;
-        } else {
-          runStart[runs] = f;
-          runTarget[runs++] = c;
-        }
-      });
+      const std::uint32_t changes = hold_.process(level, n, heldLevel_, changeAt, changeLevel);
+      std::uint32_t runs = 0;
+      if (changes == 0 || changeAt[0] != 0) {
+        runStart[0] = 0;
+        runTarget[0] = heldTarget_;
+        runs = 1;
+      }
+      for (std::uint32_t i = 0; i < changes; ++i, ++runs) {
+        runStart[runs] = changeAt[i];
+        runTarget[runs] = target(changeLevel[i]);
+      }
       heldTarget_ = runTarget[runs - 1];
       runStart[runs] = n;
 
@@ -211,12 +212,13 @@ class Compressor {
   // Ends the release's tail exactly at 0, as the recursion did.
   double smooth(double& gNow, double c, double* g, std::uint32_t len) const noexcept {
     const double d = gNow - c;
-    const double* p = c > gNow ? attackPow_ : releasePow_;
-    if (len == 1) {  // a new peak every frame: keep the chain short, in registers
-      double v = c + d * p[0];
+    if (len == 1) {  // a new peak every frame: g's chain of operations is the cost; keep it short
+      const double up = c + d * attackPow_[0], down = c + d * releasePow_[0];  // no load waits on the compare
+      double v = c > gNow ? up : down;
       if (c == 0.0 && v < 1e-9) v = 0.0;
       return g[0] = gNow = v;
     }
+    const double* p = c > gNow ? attackPow_ : releasePow_;
     const simd::D2 cc = simd::D2::fill(c), step = simd::D2::fill(p[3]);
     simd::D2 lo = simd::D2::fill(d) * simd::D2::set(p[0], p[1]), hi = simd::D2::fill(d) * simd::D2::set(p[2], p[3]);
     for (std::uint32_t j = 0; j < len; j += 4) {

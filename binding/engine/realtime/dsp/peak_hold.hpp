@@ -48,22 +48,32 @@ class PeakHold {
     return held;
   }
 
-  // push() over n frames' levels a[]: for each frame f whose held level differs from the previous
-  // frame's (`last` on entry: the level before a[0]), sets last to it and calls changed(f, last).
-  template <typename Changed>
-  void process(const float* a, std::uint32_t n, float& last, Changed&& changed) noexcept {
+  // push() over n frames' levels a[], reporting only the frames where the held level differs
+  // from the previous frame's (`last` on entry: the level before a[0]; on return: a[n-1]'s):
+  // their indices in at[] and levels in held[] (room for n each). Returns how many.
+  std::uint32_t process(const float* a, std::uint32_t n, float& last, std::uint32_t* at, float* held) noexcept {
+    std::uint32_t changes = 0;
+    float prev = last;
     for (std::uint32_t f = 0; f < n;) {
       const std::uint32_t m = std::min(n - f, seg_ - count_);  // this segment's frames in a[]
       const float top = runningMax(a + f, m, cur_);
       if (!(top > past_)) {  // every frame's max(cur, past) is past: held level constant
-        if (past_ != last) changed(f, last = past_);
+        if (past_ != prev) {
+          at[changes] = f;
+          held[changes++] = prev = past_;
+        }
         cur_ = top;
       } else {
+        float cur = cur_;
         for (std::uint32_t i = f; i < f + m; ++i) {
-          cur_ = std::max(cur_, a[i]);
-          const float held = std::max(cur_, past_);
-          if (held != last) changed(i, last = held);
+          cur = std::max(cur, a[i]);
+          const float h = std::max(cur, past_);
+          if (h != prev) {
+            at[changes] = i;
+            held[changes++] = prev = h;
+          }
         }
+        cur_ = cur;
       }
       f += m;
       count_ += m;
@@ -72,6 +82,8 @@ class PeakHold {
         endSegment();
       }
     }
+    last = prev;
+    return changes;
   }
 
   // How long after a drop the held level follows it, on average over where it falls.
