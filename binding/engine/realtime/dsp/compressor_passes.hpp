@@ -1,6 +1,7 @@
 // The compressor's vectorised passes over a sub-block (compressor.hpp): the detector's level per
-// frame, the gains' exponentials, and applying a gain per frame. F4 for what GCC leaves scalar on its own: a max of
-// floats (it must keep std::max's NaN rule), fastExp2f, and spreading one gain over a stereo frame.
+// frame, the gains' exponentials, and applying a gain per frame. F4 for what GCC leaves scalar on
+// its own: a max of floats (it must keep std::max's NaN rule), fastExp2f, and spreading one gain
+// over a stereo frame.
 // Real-time code: arithmetic on the caller's buffers.
 #pragma once
 

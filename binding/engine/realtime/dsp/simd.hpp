@@ -1,8 +1,9 @@
 // F4: four floats in one SSE or NEON register, for the few loops the compiler leaves scalar:
 // running maxima (GCC vectorises a max of floats only when it may ignore NaNs) next to sums, as
-// the meters need. D2: two doubles, for two channels' recursive filters run side by side (a
-// recursion cannot be vectorised along time). Elsewhere plain loops vectorise on their own.
-// Without SSE2 or NEON (AArch64 for D2), plain scalars. Real-time code: arithmetic only.
+// the meters need, and the compressor's stereo (de)interleaving. D2: two doubles, for two
+// channels' recursive filters run side by side (a recursion cannot be vectorised along time), and
+// the compressor's closed-form smoothing. Elsewhere plain loops vectorise on their own. Without
+// SSE2 or NEON (AArch64 for D2), plain scalars. Real-time code: arithmetic only.
 #pragma once
 
 #include <cmath>
