@@ -9,7 +9,8 @@
 //  2. Static curve (threshold T, ratio R, knee width W; level x, output y, all dB):
 //     x < T - W/2: y = x;  x > T + W/2: y = T + (x - T)/R;  between: y = x + (1/R - 1)(x - T + W/2)²/(2W).
 //     Gain reduction target c = x - y ≥ 0.
-//  3. Smoothing in dB: g += (1 - α)(c - g), α = e^(-1/(τ·fs)), τ = attack while c > g, else release.
+//  3. Smoothing in dB: g += (1 - α)(c - g), α = e^(-1/(τ·fs)), τ = attack while c > g, else release
+//     (computed in closed form while c is constant: run() below).
 //     Time constant = the 63 % (1 - 1/e) point of the gain reduction's step response. Attack: exactly
 //     τ = attackMs. Release: the detector's hold delays the start by H, so the one-pole runs with
 //     τ = releaseMs - H, and the 63 % point again falls at releaseMs (± S/2 frames of PeakHold;
@@ -23,9 +24,11 @@
 #include <cmath>
 #include <cstdint>
 
+#include "engine/realtime/dsp/compressor_passes.hpp"
 #include "engine/realtime/dsp/fast_math.hpp"
 #include "engine/realtime/dsp/param_ramp.hpp"
 #include "engine/realtime/dsp/peak_hold.hpp"
+#include "engine/realtime/dsp/simd.hpp"
 #include "engine/realtime/dsp/strip_params.hpp"
 
 namespace ringmix::engine::dsp {
@@ -33,6 +36,7 @@ namespace ringmix::engine::dsp {
 class Compressor {
  public:
   static constexpr double kMaxHoldMs = 5.0;
+  static constexpr std::uint32_t kSub = 64;  // frames per sub-block (the passes' stack arrays)
 
   void configure(double sampleRate, std::uint32_t channels, std::uint32_t smoothFrames) noexcept {
     fs_ = sampleRate;
@@ -110,6 +114,8 @@ class Compressor {
     }
     attack_ = coefficient(std::fmin(std::fmax(p.attackMs, 0.0), 10000.0), fs_);
     release_ = coefficient(std::fmax(releaseMs - hold_.delayFrames() * 1000.0 / fs_, 0.0), fs_);
+    powers(attack_, attackPow_);
+    powers(release_, releasePow_);
     makeup_.setTarget(makeupTarget(), smooth_);
     wet_.setTarget(p.enabled ? 1.0 : 0.0, smooth_);
     heldTarget_ = target(heldLevel_);  // the new curve for the level being held
@@ -125,48 +131,111 @@ class Compressor {
     return slope_ * d * d / (2.0 * knee_);
   }
 
-  // Two passes per sub-block: the sequential part (detector, curve, smoothing) writes each
-  // frame's gain in dB; then the gains are exponentiated and applied in a loop the compiler
-  // vectorises. The curve (one log) is evaluated only when the held level changes, which
-  // PeakHold makes rare: at most a new peak or a segment leaving the window.
+  // Per sub-block, passes that each run over all its frames: the detector's levels (vectorised),
+  // PeakHold's changes (one vectorised max per segment where no new peak comes, which is most),
+  // the smoothed gain reduction, then the gains, exponentiated and applied (vectorised). A
+  // per-frame one-pole is a chain of dependent operations, and was most of the cost. While the
+  // target c stays constant (a run: PeakHold makes them tens of frames long or more), the
+  // recursion's exact solution is g_j = c + (g_0 - c)·r^j, r = 1 - coefficient; g approaches c
+  // without crossing it, so one coefficient per run, and four frames per step. Only the rounding
+  // differs from the recursion's (~1e-12 dB), so the float gains are the same but for a rare
+  // flip of their last bit (~1e-6 dB; compressor_equivalence_test.cpp bounds it at 1e-5 dB).
   template <int C, int DC>
   void run(float* io, const float* det, std::uint32_t frames) noexcept {
-    constexpr std::uint32_t kSub = 64;
-    double g = g_, gr = 0.0, heldTarget = heldTarget_;
-    float heldLevel = heldLevel_;
+    double gr = 0.0;
     for (std::uint32_t done = 0; done < frames;) {
       const std::uint32_t n = std::min(kSub, frames - done);
-      const float* d = det + static_cast<std::size_t>(done) * DC;
       float* x = io + static_cast<std::size_t>(done) * C;
-      float db[kSub];
-      const bool steady = wet_.settled() && makeup_.settled();
-      const double wetNow = wet_.current(), makeupNow = makeup_.current();
-      for (std::uint32_t f = 0; f < n; ++f) {
-        float a = std::fabs(d[f * DC]);
-        if constexpr (DC == 2) a = std::max(a, std::fabs(d[f * DC + 1]));
-        const float held = hold_.push(a);
-        if (held != heldLevel) {
-          heldLevel = held;
-          heldTarget = target(held);
-        }
-        const double c = heldTarget;
-        g += (c > g ? attack_ : release_) * (c - g);
-        if (c == 0.0 && g < 1e-9) g = 0.0;  // end the release's tail exactly
-        const double wet = steady ? wetNow : wet_.next();
-        const double makeup = steady ? makeupNow : makeup_.next();
-        db[f] = static_cast<float>(wet * (makeup - g));
-        gr = std::max(gr, wet * g);
+      alignas(16) float level[kSub];
+      compressor_passes::detectorLevels<DC>(det + static_cast<std::size_t>(done) * DC, n, level);
+
+      // Runs of a constant target: the first continues the previous sub-block's unless the held
+      // level changes on frame 0. The curve's one log only where the held level changes.
+      std::uint32_t changeAt[kSub], runStart[kSub + 1];
+      float changeLevel[kSub];
+      double runTarget[kSub];
+      const std::uint32_t changes = hold_.process(level, n, heldLevel_, changeAt, changeLevel);
+      std::uint32_t runs = 0;
+      if (changes == 0 || changeAt[0] != 0) {
+        runStart[0] = 0;
+        runTarget[0] = heldTarget_;
+        runs = 1;
       }
-      for (std::uint32_t f = 0; f < n; ++f) {
-        const float gain = fastmath::fastExp2f(db[f] * static_cast<float>(1.0 / fastmath::kDbPerLog2));
-        for (int ch = 0; ch < C; ++ch) x[f * C + ch] *= gain;
+      for (std::uint32_t i = 0; i < changes; ++i, ++runs) {
+        runStart[runs] = changeAt[i];
+        runTarget[runs] = target(changeLevel[i]);
+      }
+      heldTarget_ = runTarget[runs - 1];
+      runStart[runs] = n;
+
+      alignas(16) double g[kSub + 4];  // + 4: smooth() writes whole steps of four
+      double gNow = g_, gMin = INFINITY, gMax = -INFINITY;
+      for (std::uint32_t r = 0; r < runs; ++r) {
+        const std::uint32_t from = runStart[r];
+        const double first = smooth(gNow, runTarget[r], g + from, runStart[r + 1] - from);
+        // g is monotonic within a run, so its extremes are at the run's ends.
+        gMin = std::min(gMin, std::min(first, gNow));
+        gMax = std::max(gMax, std::max(first, gNow));
+      }
+      g_ = gNow;
+
+      alignas(16) float gain[kSub];
+      constexpr float kLog2PerDb = static_cast<float>(1.0 / fastmath::kDbPerLog2);
+      if (!wet_.settled() || !makeup_.settled()) {
+        for (std::uint32_t f = 0; f < n; ++f) {
+          const double wet = wet_.next(), makeup = makeup_.next();
+          gain[f] = static_cast<float>(wet * (makeup - g[f]));
+          gr = std::max(gr, wet * g[f]);
+        }
+        compressor_passes::exponentiate(gain, n, kLog2PerDb);
+        compressor_passes::applyGains<C>(x, gain, n);
+      } else {
+        const double wet = wet_.current(), makeup = makeup_.current();
+        gr = std::max(gr, wet * gMax);  // wet ≥ 0: the largest g gives the largest wet·g
+        if (gMin == gMax) {  // settled: every frame's gain is this one
+          const float k = fastmath::fastExp2f(static_cast<float>(wet * (makeup - gMax)) * kLog2PerDb);
+          for (std::uint32_t i = 0; i < n * C; ++i) x[i] *= k;
+        } else {
+          // Two loops: GCC vectorises each, not one that mixes doubles and floats.
+          for (std::uint32_t f = 0; f < n; ++f) gain[f] = static_cast<float>(wet * (makeup - g[f]));
+          compressor_passes::exponentiate(gain, n, kLog2PerDb);
+          compressor_passes::applyGains<C>(x, gain, n);
+        }
       }
       done += n;
     }
-    g_ = g;
-    heldLevel_ = heldLevel;
-    heldTarget_ = heldTarget;
     lastGr_ = static_cast<float>(gr);
+  }
+
+  // g[0..len) from gNow (the frame before) toward the target c: c + (gNow - c)·r^(j+1), with
+  // r^1..r^4 from update(), then four frames per step; gNow becomes the last, g[0] is returned.
+  // Ends the release's tail exactly at 0, as the recursion did.
+  double smooth(double& gNow, double c, double* g, std::uint32_t len) const noexcept {
+    const double d = gNow - c;
+    if (len == 1) {  // a new peak every frame: g's chain of operations is the cost; keep it short
+      const double up = c + d * attackPow_[0], down = c + d * releasePow_[0];  // no load waits on the compare
+      double v = c > gNow ? up : down;
+      if (c == 0.0 && v < 1e-9) v = 0.0;
+      return g[0] = gNow = v;
+    }
+    const double* p = c > gNow ? attackPow_ : releasePow_;
+    const simd::D2 cc = simd::D2::fill(c), step = simd::D2::fill(p[3]);
+    simd::D2 lo = simd::D2::fill(d) * simd::D2::set(p[0], p[1]), hi = simd::D2::fill(d) * simd::D2::set(p[2], p[3]);
+    for (std::uint32_t j = 0; j < len; j += 4) {
+      (cc + lo).store(g + j);
+      (cc + hi).store(g + j + 2);
+      lo = lo * step;
+      hi = hi * step;
+    }
+    if (c == 0.0)
+      for (std::uint32_t j = 0; j < len; ++j) g[j] = g[j] < 1e-9 ? 0.0 : g[j];
+    gNow = g[len - 1];
+    return g[0];
+  }
+
+  static void powers(double coefficient, double* p) noexcept {
+    p[0] = 1.0 - coefficient;
+    for (int i = 1; i < 4; ++i) p[i] = p[i - 1] * p[0];
   }
 
   CompressorParams params_{};
@@ -175,6 +244,7 @@ class Compressor {
   double threshold_ = -20, slope_ = 0.75, knee_ = 6, kneeLow_ = -23, kneeHigh_ = -17;
   float kneeLowLin_ = 0.0f;
   double attack_ = 1.0, release_ = 1.0;
+  double attackPow_[4]{}, releasePow_[4]{};  // (1 - coefficient)^1..4
   long segments_ = 0;
   PeakHold hold_;
   ParamRamp makeup_, wet_;

@@ -1,8 +1,9 @@
 // F4: four floats in one SSE or NEON register, for the few loops the compiler leaves scalar:
 // running maxima (GCC vectorises a max of floats only when it may ignore NaNs) next to sums, as
-// the meters need. D2: two doubles, for two channels' recursive filters run side by side (a
-// recursion cannot be vectorised along time). Elsewhere plain loops vectorise on their own.
-// Without SSE2 or NEON (AArch64 for D2), plain scalars. Real-time code: arithmetic only.
+// the meters need, where a peak sits (equalMask), and the compressor's stereo (de)interleaving.
+// D2: two doubles, for two channels' recursive filters run side by side (a recursion cannot be
+// vectorised along time), the compressor's closed-form smoothing and the sine oscillator's lanes. Elsewhere plain loops vectorise on their own. Without
+// SSE2 or NEON (AArch64 for D2), plain scalars. Real-time code: arithmetic only.
 #pragma once
 
 #include <cmath>
@@ -34,6 +35,15 @@ inline F4 abs(F4 a) noexcept { return {_mm_andnot_ps(_mm_set1_ps(-0.0f), a.v)}; 
 inline F4 maxInto(F4 x, F4 running) noexcept { return {_mm_max_ps(x.v, running.v)}; }
 // Bit j set where lane j of a equals lane j of b.
 inline unsigned equalMask(F4 a, F4 b) noexcept { return static_cast<unsigned>(_mm_movemask_ps(_mm_cmpeq_ps(a.v, b.v))); }
+// Four interleaved stereo frames at p: their left samples in `even`, their right ones in `odd`.
+inline void deinterleave(const float* p, F4& even, F4& odd) noexcept {
+  const __m128 a = _mm_loadu_ps(p), b = _mm_loadu_ps(p + 4);
+  even.v = _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+  odd.v = _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+}
+// Lanes (a, a, b, b) and (c, c, d, d) of (a, b, c, d): one gain per frame, spread over a stereo pair.
+inline F4 dupLow(F4 x) noexcept { return {_mm_unpacklo_ps(x.v, x.v)}; }
+inline F4 dupHigh(F4 x) noexcept { return {_mm_unpackhi_ps(x.v, x.v)}; }
 #elif defined(RINGMIX_F4_NEON)
 struct F4 {
   float32x4_t v;
@@ -52,6 +62,13 @@ inline unsigned equalMask(F4 a, F4 b) noexcept {
   const uint32x2_t halves = vorr_u32(vget_low_u32(eq), vget_high_u32(eq));
   return vget_lane_u32(halves, 0) | vget_lane_u32(halves, 1);
 }
+inline void deinterleave(const float* p, F4& even, F4& odd) noexcept {
+  const float32x4x2_t v = vld2q_f32(p);
+  even.v = v.val[0];
+  odd.v = v.val[1];
+}
+inline F4 dupLow(F4 x) noexcept { return {vzipq_f32(x.v, x.v).val[0]}; }
+inline F4 dupHigh(F4 x) noexcept { return {vzipq_f32(x.v, x.v).val[1]}; }
 #else
 struct F4 {
   float v[4];
@@ -72,6 +89,12 @@ inline unsigned equalMask(F4 a, F4 b) noexcept {
   for (unsigned j = 0; j < 4; ++j) m |= (a.v[j] == b.v[j] ? 1u : 0u) << j;
   return m;
 }
+inline void deinterleave(const float* p, F4& even, F4& odd) noexcept {
+  even = {{p[0], p[2], p[4], p[6]}};
+  odd = {{p[1], p[3], p[5], p[7]}};
+}
+inline F4 dupLow(F4 x) noexcept { return {{x.v[0], x.v[0], x.v[1], x.v[1]}}; }
+inline F4 dupHigh(F4 x) noexcept { return {{x.v[2], x.v[2], x.v[3], x.v[3]}}; }
 #endif
 
 #if defined(RINGMIX_F4_SSE)
@@ -81,6 +104,7 @@ struct D2 {
   static D2 set(double lane0, double lane1) noexcept { return {_mm_set_pd(lane1, lane0)}; }
   // Two consecutive floats, widened.
   static D2 widen(const float* p) noexcept { return {_mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(p))))}; }
+  void store(double* p) const noexcept { _mm_storeu_pd(p, v); }
   double lane0() const noexcept { return _mm_cvtsd_f64(v); }
   double lane1() const noexcept { return _mm_cvtsd_f64(_mm_unpackhi_pd(v, v)); }
 };
@@ -101,6 +125,7 @@ struct D2 {
   static D2 fill(double x) noexcept { return {vdupq_n_f64(x)}; }
   static D2 set(double lane0, double lane1) noexcept { return {vsetq_lane_f64(lane1, vdupq_n_f64(lane0), 1)}; }
   static D2 widen(const float* p) noexcept { return {vcvt_f64_f32(vld1_f32(p))}; }
+  void store(double* p) const noexcept { vst1q_f64(p, v); }
   double lane0() const noexcept { return vgetq_lane_f64(v, 0); }
   double lane1() const noexcept { return vgetq_lane_f64(v, 1); }
 };
@@ -122,6 +147,7 @@ struct D2 {
   static D2 fill(double x) noexcept { return {{x, x}}; }
   static D2 set(double lane0, double lane1) noexcept { return {{lane0, lane1}}; }
   static D2 widen(const float* p) noexcept { return {{p[0], p[1]}}; }
+  void store(double* p) const noexcept { p[0] = v[0], p[1] = v[1]; }
   double lane0() const noexcept { return v[0]; }
   double lane1() const noexcept { return v[1]; }
 };
