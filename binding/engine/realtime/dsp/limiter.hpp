@@ -7,7 +7,7 @@
 //     oversampled values spanning it, where a value that is a local extremum is raised to the
 //     vertex of the parabola through it and its two neighbours: the crest between 4x values
 //     (up to 0.66 dB above them for a tone near fs/2) is then under-read by at most 0.07 dB
-//     (a single tone at 0.49 fs; 0.003 dB at fs/4).
+//     (a single tone at 0.49 fs; 0.003 dB at fs/4). IntervalCrests, limiter_crests.hpp.
 //  2. The gain each interval needs is ceiling / P (1 if P is below), and a sample gets the
 //     smaller need of the two intervals it bounds (the waveform between two samples is made from
 //     both of their gains).
@@ -47,6 +47,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "engine/realtime/dsp/limiter_crests.hpp"
 #include "engine/realtime/dsp/sliding_window.hpp"
 #include "engine/realtime/dsp/true_peak.hpp"
 
@@ -99,8 +100,7 @@ class TruePeakLimiter {
     average_.reset(1.0f);
     for (auto& f : delay_) f.fill(0.0f);
     write_ = 0;
-    last_.fill(0.0f);
-    partial_ = 0.0f;
+    crests_.reset();
     needBefore_ = 1.0f;
     restRun_ = kMaxWindow;  // the windows were just filled with 1
     released_ = 1.0;
@@ -144,20 +144,14 @@ class TruePeakLimiter {
       write_ = (write_ + 1) & (kMaxDelay - 1);
 
       // 1. The peak of the interval that just became complete. In a quiet chunk every one is
-      // below the ceiling: only the last frame's is taken, to leave last_ and partial_ as the
-      // frame-by-frame path would (the need is 1 either way).
+      // below the ceiling: only the last frame's is taken, to leave crests_ as the frame-by-frame
+      // path would (the need is 1 either way).
       float peak = 0.0f;
       if (!quiet) {
-        peak = intervalPeak(ov);
+        peak = crests_.push(ov, channels_);
       } else if (inChunk + 1 == n) {
-        if (inChunk > 0) {
-          const float* before = ov - ovFrame;  // the frame before's values
-          for (std::uint32_t c = 0; c < channels_; ++c) {
-            last_[2 * c] = before[c * TruePeakDetector::kFactor + 2];
-            last_[2 * c + 1] = before[c * TruePeakDetector::kFactor + 3];
-          }
-        }
-        peak = intervalPeak(ov);
+        if (inChunk > 0) crests_.seed(ov - ovFrame, channels_);
+        peak = crests_.push(ov, channels_);
       }
       // 2. What it and its neighbour need, under a ceiling that glides to its target.
       ceiling_ += (ceilingTarget_ - ceiling_) * glide_;
@@ -198,7 +192,7 @@ class TruePeakLimiter {
 
   // A quiet chunk at rest: the delay line at unity gain, exactly what the frame-by-frame path
   // gives (pushing 1 into windows full of 1 changes nothing they return, so it is skipped). The
-  // last frame's interval still runs, to leave last_ and partial_ as that path does.
+  // last frame's interval still runs, to leave crests_ as that path does.
   void restChunk(float* io, std::uint32_t n) noexcept {
     for (std::uint32_t i = 0; i < n; ++i) {
       float* frame = io + static_cast<std::size_t>(i) * channels_;
@@ -210,20 +204,14 @@ class TruePeakLimiter {
     }
     const std::size_t ovFrame = static_cast<std::size_t>(channels_) * TruePeakDetector::kFactor;
     const float* ov = chunk_ + (n - 1) * ovFrame;
-    if (n > 1) {
-      const float* before = ov - ovFrame;
-      for (std::uint32_t c = 0; c < channels_; ++c) {
-        last_[2 * c] = before[c * TruePeakDetector::kFactor + 2];
-        last_[2 * c + 1] = before[c * TruePeakDetector::kFactor + 3];
-      }
-    }
-    (void)intervalPeak(ov);  // below the ceiling: the need stays 1
+    if (n > 1) crests_.seed(ov - ovFrame, channels_);
+    (void)crests_.push(ov, channels_);  // below the ceiling: the need stays 1
   }
 
   // Whether no interval of the chunk's n frames can reach the ceiling: every oversampled value in
   // reach (the chunk's and the previous frame's), raised to the largest crest a parabola can put
-  // near it (1.5x, see refine()), and the open interval's peak, are below where the ceiling is or
-  // glides to during the chunk. A NaN never passes.
+  // near it (1.5x, see IntervalCrests::refine()), and the open interval's peak, are below where
+  // the ceiling is or glides to during the chunk. A NaN never passes.
   bool belowCeiling(std::uint32_t n) const noexcept {
     float m = 0.0f;
     bool nan = false;
@@ -236,54 +224,9 @@ class TruePeakLimiter {
     return !nan && 1.5f * m < ceilingMin() && stateBelowCeiling();
   }
   // The same for what the previous chunk left: its last frame's values and its open interval.
-  bool stateBelowCeiling() const noexcept {
-    float m = partial_ / 1.5f;
-    for (std::uint32_t i = 0; i < 2 * channels_; ++i) {
-      const float a = std::fabs(last_[i]);
-      m = a > m ? a : m;
-    }
-    return 1.5f * m < ceilingMin();
-  }
+  bool stateBelowCeiling() const noexcept { return crests_.pending(channels_) < ceilingMin(); }
   // The lowest the ceiling is during the next chunk (it glides from ceiling_ to its target).
   float ceilingMin() const noexcept { return std::min(ceiling_, ceilingTarget_); }
-
-  // Magnitude of the crest near oversampled value b, given its neighbours a and c: |b|, or the
-  // vertex of the parabola through the three when b is a local extremum. The vertex is at most
-  // 1.5 |b| whatever the neighbours, so nothing numeric can run away here.
-  static float refine(float a, float b, float c) noexcept {
-    const float mb = std::fabs(b);
-    const float den = a - 2.0f * b + c;
-    // A crest: |b| not below its neighbours and the parabola opening away from zero. (Bitwise &
-    // on ints, not &&: no branch.)
-    const bool crest = (static_cast<int>(mb >= std::fabs(a)) & static_cast<int>(mb >= std::fabs(c)) &
-                        static_cast<int>(b * den < 0.0f)) != 0;
-    const float d = c - a;
-    const float vertex = std::fabs(b - d * d / (8.0f * (crest ? den : -1.0f)));
-    return crest ? vertex : mb;
-  }
-
-  // Given the 4 new oversampled values per channel (positions 4k .. 4k+3 of a frame k), returns
-  // the peak of interval k-1 (positions 4k-4 .. 4k) and keeps the first part of interval k.
-  // The crests are computed without branches: data-dependent branches here mispredict on every
-  // other sample of noisy material (10 % of the limiter's time, measured).
-  float intervalPeak(const float* ov) noexcept {
-    float previous = partial_, next = 0.0f;
-    for (std::uint32_t c = 0; c < channels_; ++c) {
-      const float* v = ov + c * TruePeakDetector::kFactor;
-      // Positions 4k-1, 4k (ends k-1, starts k), 4k+1, 4k+2, each with its two neighbours.
-      const float a[4] = {last_[2 * c], last_[2 * c + 1], v[0], v[1]};
-      const float b[4] = {last_[2 * c + 1], v[0], v[1], v[2]};
-      const float n[4] = {v[0], v[1], v[2], v[3]};
-      float crest[4];
-      for (int i = 0; i < 4; ++i) crest[i] = refine(a[i], b[i], n[i]);
-      previous = std::max(previous, std::max(crest[0], crest[1]));
-      next = std::max(next, std::max(crest[1], std::max(crest[2], crest[3])));
-      last_[2 * c] = v[2];
-      last_[2 * c + 1] = v[3];
-    }
-    partial_ = next;
-    return previous;
-  }
 
   LimiterParams params_{};
   double sampleRate_ = 48000.0;
@@ -300,8 +243,7 @@ class TruePeakLimiter {
   MovingAverage<kMaxWindow> average_;
   std::array<std::array<float, kMaxChannels>, kMaxDelay> delay_{};
   std::uint32_t write_ = 0;
-  std::array<float, 2 * kMaxChannels> last_{};  // per channel, the previous frame's positions 4k-2, 4k-1
-  float partial_ = 0.0f;                        // peak of the interval begun by the previous frame
+  IntervalCrests crests_;
   float needBefore_ = 1.0f;
   std::uint32_t restRun_ = 0;  // frames in a row needing nothing with the release home (atRest())
   double released_ = 1.0;  // double: a float approach to 1 would stall ~1e-4 short (rounding)
