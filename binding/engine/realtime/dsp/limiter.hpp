@@ -7,7 +7,7 @@
 //     oversampled values spanning it, where a value that is a local extremum is raised to the
 //     vertex of the parabola through it and its two neighbours: the crest between 4x values
 //     (up to 0.66 dB above them for a tone near fs/2) is then under-read by at most 0.07 dB
-//     (a single tone at 0.49 fs; 0.003 dB at fs/4).
+//     (a single tone at 0.49 fs; 0.003 dB at fs/4). IntervalCrests, limiter_crests.hpp.
 //  2. The gain each interval needs is ceiling / P (1 if P is below), and a sample gets the
 //     smaller need of the two intervals it bounds (the waveform between two samples is made from
 //     both of their gains).
@@ -46,7 +46,9 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 
+#include "engine/realtime/dsp/limiter_crests.hpp"
 #include "engine/realtime/dsp/sliding_window.hpp"
 #include "engine/realtime/dsp/true_peak.hpp"
 
@@ -98,9 +100,11 @@ class TruePeakLimiter {
     minimum_.reset(1.0f);
     average_.reset(1.0f);
     for (auto& f : delay_) f.fill(0.0f);
+    peakLine_.fill(0.0f);  // the frames before reset are silence, whose values are all 0
     write_ = 0;
-    last_.fill(0.0f);
-    partial_ = 0.0f;
+    unityRun_ = 0;
+    out_ = {};
+    crests_.reset();
     needBefore_ = 1.0f;
     restRun_ = kMaxWindow;  // the windows were just filled with 1
     released_ = 1.0;
@@ -113,6 +117,7 @@ class TruePeakLimiter {
   void process(float* io, std::uint32_t frames) noexcept {
     const float mixTarget = params_.enabled ? 1.0f : 0.0f;
     float minGain = 1.0f;
+    out_ = {0.0f, true, false};
     const std::size_t ovFrame = static_cast<std::size_t>(channels_) * TruePeakDetector::kFactor;
     std::uint32_t n = 0;
     bool quiet = false;
@@ -122,10 +127,12 @@ class TruePeakLimiter {
       if (inChunk == 0) {
         n = std::min(kChunk, frames - f);
         const float* in = io + static_cast<std::size_t>(f) * channels_;
-        if (1.5f * detector_.gain() * detector_.reach(in, n) < ceilingMin() && stateBelowCeiling()) {
+        const float bound = detector_.gain() * detector_.reach(in, n);
+        if (1.5f * bound < ceilingMin() && stateBelowCeiling()) {
           // So quiet that no oversampled value can come near the ceiling: only the last two
-          // frames' values are computed (see below).
+          // frames' values are computed (see below), the others are only bounded.
           detector_.oversampleTail(in, n, chunk_);
+          std::fill_n(framePeak_, n, -bound);
           quiet = true;
         } else {
           detector_.oversample(in, n, chunk_);
@@ -139,25 +146,17 @@ class TruePeakLimiter {
       }
       const float* ov = chunk_ + inChunk * ovFrame;
       float* frame = io + static_cast<std::size_t>(f) * channels_;
-      std::copy(frame, frame + channels_, delay_[write_].begin());
-      const std::array<float, kMaxChannels>& delayed = delay_[(write_ - latency_) & (kMaxDelay - 1)];
-      write_ = (write_ + 1) & (kMaxDelay - 1);
+      const std::array<float, kMaxChannels>& delayed = delayLine(frame, framePeak_[inChunk]);
 
       // 1. The peak of the interval that just became complete. In a quiet chunk every one is
-      // below the ceiling: only the last frame's is taken, to leave last_ and partial_ as the
-      // frame-by-frame path would (the need is 1 either way).
+      // below the ceiling: only the last frame's is taken, to leave crests_ as the frame-by-frame
+      // path would (the need is 1 either way).
       float peak = 0.0f;
       if (!quiet) {
-        peak = intervalPeak(ov);
+        peak = crests_.push(ov, channels_);
       } else if (inChunk + 1 == n) {
-        if (inChunk > 0) {
-          const float* before = ov - ovFrame;  // the frame before's values
-          for (std::uint32_t c = 0; c < channels_; ++c) {
-            last_[2 * c] = before[c * TruePeakDetector::kFactor + 2];
-            last_[2 * c + 1] = before[c * TruePeakDetector::kFactor + 3];
-          }
-        }
-        peak = intervalPeak(ov);
+        if (inChunk > 0) crests_.seed(ov - ovFrame, channels_);
+        peak = crests_.push(ov, channels_);
       }
       // 2. What it and its neighbour need, under a ceiling that glides to its target.
       ceiling_ += (ceilingTarget_ - ceiling_) * glide_;
@@ -174,10 +173,19 @@ class TruePeakLimiter {
       if (mix_ != mixTarget) mix_ = mixTarget > mix_ ? std::min(mixTarget, mix_ + fadeStep_) : std::max(mixTarget, mix_ - fadeStep_);
       const float gain = 1.0f - mix_ * (1.0f - g);
       minGain = std::min(minGain, gain);
+      unityRun_ = gain == 1.0f ? unityRun_ + 1 : 0;
       for (std::uint32_t c = 0; c < channels_; ++c) frame[c] = delayed[c] * gain;
     }
     minGain_ = minGain;
+    out_.valid = unityRun_ >= std::uint64_t{frames} + (TruePeakDetector::kTaps - 1);
   }
+
+  // What a TruePeakDetector fed with this limiter's output would read for the last process()
+  // call's block, from the values the limiter computed for its input: valid when the output was
+  // the input delayed and unchanged (gain exactly 1) for the block and the kTaps - 1 frames
+  // before it, all the frames the block's values draw on. The values of a quiet chunk (see
+  // process()) were not all computed: value is then only an upper bound.
+  const TruePeakDetector::BlockPeak& outputPeak() const noexcept { return out_; }
 
   // Constant for a configuration, whether enabled or not.
   std::uint32_t latencyFrames() const noexcept { return latency_; }
@@ -198,92 +206,62 @@ class TruePeakLimiter {
 
   // A quiet chunk at rest: the delay line at unity gain, exactly what the frame-by-frame path
   // gives (pushing 1 into windows full of 1 changes nothing they return, so it is skipped). The
-  // last frame's interval still runs, to leave last_ and partial_ as that path does.
+  // last frame's interval still runs, to leave crests_ as that path does.
   void restChunk(float* io, std::uint32_t n) noexcept {
     for (std::uint32_t i = 0; i < n; ++i) {
       float* frame = io + static_cast<std::size_t>(i) * channels_;
-      std::copy(frame, frame + channels_, delay_[write_].begin());
-      const std::array<float, kMaxChannels>& delayed = delay_[(write_ - latency_) & (kMaxDelay - 1)];
-      write_ = (write_ + 1) & (kMaxDelay - 1);
+      const std::array<float, kMaxChannels>& delayed = delayLine(frame, framePeak_[i]);
       ceiling_ += (ceilingTarget_ - ceiling_) * glide_;
       for (std::uint32_t c = 0; c < channels_; ++c) frame[c] = delayed[c];
     }
+    unityRun_ += n;
     const std::size_t ovFrame = static_cast<std::size_t>(channels_) * TruePeakDetector::kFactor;
     const float* ov = chunk_ + (n - 1) * ovFrame;
-    if (n > 1) {
-      const float* before = ov - ovFrame;
-      for (std::uint32_t c = 0; c < channels_; ++c) {
-        last_[2 * c] = before[c * TruePeakDetector::kFactor + 2];
-        last_[2 * c + 1] = before[c * TruePeakDetector::kFactor + 3];
-      }
-    }
-    (void)intervalPeak(ov);  // below the ceiling: the need stays 1
+    if (n > 1) crests_.seed(ov - ovFrame, channels_);
+    (void)crests_.push(ov, channels_);  // below the ceiling: the need stays 1
+  }
+
+  // Pushes a frame, and the largest magnitude of its 4x values (negative: minus a bound of it),
+  // into the delay line. Returns the delayed frame, whose value it counts into out_.
+  const std::array<float, kMaxChannels>& delayLine(const float* frame, float peak) noexcept {
+    std::copy(frame, frame + channels_, delay_[write_].begin());
+    peakLine_[write_] = peak;
+    const std::uint32_t read = (write_ - latency_) & (kMaxDelay - 1);
+    write_ = (write_ + 1) & (kMaxDelay - 1);
+    const float delayedPeak = peakLine_[read];
+    out_.value = std::max(out_.value, std::fabs(delayedPeak));
+    out_.exact = out_.exact && !(delayedPeak < 0.0f);
+    return delay_[read];
   }
 
   // Whether no interval of the chunk's n frames can reach the ceiling: every oversampled value in
   // reach (the chunk's and the previous frame's), raised to the largest crest a parabola can put
-  // near it (1.5x, see refine()), and the open interval's peak, are below where the ceiling is or
-  // glides to during the chunk. A NaN never passes.
-  bool belowCeiling(std::uint32_t n) const noexcept {
+  // near it (1.5x, see IntervalCrests::refine()), and the open interval's peak, are below where
+  // the ceiling is or glides to during the chunk. A NaN never passes. Keeps each frame's largest
+  // value in framePeak_ (-infinity, no bound, for a frame with a NaN: a meter reading it skips
+  // NaNs, so its maximum is not this one).
+  bool belowCeiling(std::uint32_t n) noexcept {
     float m = 0.0f;
     bool nan = false;
-    const std::size_t count = static_cast<std::size_t>(n) * channels_ * TruePeakDetector::kFactor;
-    for (std::size_t i = 0; i < count; ++i) {
-      const float a = std::fabs(chunk_[i]);
-      m = a > m ? a : m;
-      nan = nan || a != a;
+    const std::size_t ovFrame = static_cast<std::size_t>(channels_) * TruePeakDetector::kFactor;
+    for (std::uint32_t f = 0; f < n; ++f) {
+      float fm = 0.0f;
+      bool fnan = false;
+      for (std::size_t i = 0; i < ovFrame; ++i) {
+        const float a = std::fabs(chunk_[f * ovFrame + i]);
+        fm = a > fm ? a : fm;
+        fnan = fnan || a != a;
+      }
+      framePeak_[f] = fnan ? -std::numeric_limits<float>::infinity() : fm;
+      m = fm > m ? fm : m;
+      nan = nan || fnan;
     }
     return !nan && 1.5f * m < ceilingMin() && stateBelowCeiling();
   }
   // The same for what the previous chunk left: its last frame's values and its open interval.
-  bool stateBelowCeiling() const noexcept {
-    float m = partial_ / 1.5f;
-    for (std::uint32_t i = 0; i < 2 * channels_; ++i) {
-      const float a = std::fabs(last_[i]);
-      m = a > m ? a : m;
-    }
-    return 1.5f * m < ceilingMin();
-  }
+  bool stateBelowCeiling() const noexcept { return crests_.pending(channels_) < ceilingMin(); }
   // The lowest the ceiling is during the next chunk (it glides from ceiling_ to its target).
   float ceilingMin() const noexcept { return std::min(ceiling_, ceilingTarget_); }
-
-  // Magnitude of the crest near oversampled value b, given its neighbours a and c: |b|, or the
-  // vertex of the parabola through the three when b is a local extremum. The vertex is at most
-  // 1.5 |b| whatever the neighbours, so nothing numeric can run away here.
-  static float refine(float a, float b, float c) noexcept {
-    const float mb = std::fabs(b);
-    const float den = a - 2.0f * b + c;
-    // A crest: |b| not below its neighbours and the parabola opening away from zero. (Bitwise &
-    // on ints, not &&: no branch.)
-    const bool crest = (static_cast<int>(mb >= std::fabs(a)) & static_cast<int>(mb >= std::fabs(c)) &
-                        static_cast<int>(b * den < 0.0f)) != 0;
-    const float d = c - a;
-    const float vertex = std::fabs(b - d * d / (8.0f * (crest ? den : -1.0f)));
-    return crest ? vertex : mb;
-  }
-
-  // Given the 4 new oversampled values per channel (positions 4k .. 4k+3 of a frame k), returns
-  // the peak of interval k-1 (positions 4k-4 .. 4k) and keeps the first part of interval k.
-  // The crests are computed without branches: data-dependent branches here mispredict on every
-  // other sample of noisy material (10 % of the limiter's time, measured).
-  float intervalPeak(const float* ov) noexcept {
-    float previous = partial_, next = 0.0f;
-    for (std::uint32_t c = 0; c < channels_; ++c) {
-      const float* v = ov + c * TruePeakDetector::kFactor;
-      // Positions 4k-1, 4k (ends k-1, starts k), 4k+1, 4k+2, each with its two neighbours.
-      const float a[4] = {last_[2 * c], last_[2 * c + 1], v[0], v[1]};
-      const float b[4] = {last_[2 * c + 1], v[0], v[1], v[2]};
-      const float n[4] = {v[0], v[1], v[2], v[3]};
-      float crest[4];
-      for (int i = 0; i < 4; ++i) crest[i] = refine(a[i], b[i], n[i]);
-      previous = std::max(previous, std::max(crest[0], crest[1]));
-      next = std::max(next, std::max(crest[1], std::max(crest[2], crest[3])));
-      last_[2 * c] = v[2];
-      last_[2 * c + 1] = v[3];
-    }
-    partial_ = next;
-    return previous;
-  }
 
   LimiterParams params_{};
   double sampleRate_ = 48000.0;
@@ -299,9 +277,13 @@ class TruePeakLimiter {
   SlidingMinimum<kMaxWindow> minimum_;
   MovingAverage<kMaxWindow> average_;
   std::array<std::array<float, kMaxChannels>, kMaxDelay> delay_{};
+  // Beside each delayed frame, its 4x values' largest magnitude (or minus a bound, see delayLine()).
+  std::array<float, kMaxDelay> peakLine_{};
+  float framePeak_[kChunk] = {};  // the chunk's, as they enter peakLine_
   std::uint32_t write_ = 0;
-  std::array<float, 2 * kMaxChannels> last_{};  // per channel, the previous frame's positions 4k-2, 4k-1
-  float partial_ = 0.0f;                        // peak of the interval begun by the previous frame
+  std::uint64_t unityRun_ = 0;  // output frames in a row at gain exactly 1 (outputPeak())
+  TruePeakDetector::BlockPeak out_{};
+  IntervalCrests crests_;
   float needBefore_ = 1.0f;
   std::uint32_t restRun_ = 0;  // frames in a row needing nothing with the release home (atRest())
   double released_ = 1.0;  // double: a float approach to 1 would stall ~1e-4 short (rounding)

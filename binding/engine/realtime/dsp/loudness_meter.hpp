@@ -19,7 +19,8 @@
 // bounds there). Per frame: two biquads per channel in double and the true-peak interpolator;
 // ~48 ns per stereo frame at 48 kHz, 90 % of it the interpolator (bench/dsp_master.cpp), which
 // is skipped for a block that provably cannot top the true peak read so far
-// (TruePeakDetector::processAbove(): quiet passages, or anything below an earlier peak).
+// (TruePeakDetector::processAbove(): quiet passages, or anything below an earlier peak), and
+// taken from the master's limiter where that computed the same values (add() with a BlockPeak).
 //
 // configure() and everything after it touch only inline arrays: no allocation, lock or system
 // call. The object is large (~250 KB: the histograms), so build it where it lives (the engine),
@@ -84,8 +85,21 @@ class LoudnessMeter {
     momentary_ = shortTerm_ = integratedLufs_ = rangeLu_ = -std::numeric_limits<double>::infinity();
   }
 
-  void add(const float* interleaved, std::uint32_t frames) noexcept {
-    peak_ = std::max(peak_, truePeak_.processAbove(interleaved, frames, peak_));
+  void add(const float* interleaved, std::uint32_t frames) noexcept { add(interleaved, frames, {}); }
+
+  // add() with the block's true peak known from elsewhere (TruePeakLimiter::outputPeak(), when
+  // this meter is given every block that limiter outputs, as the master does): the values are
+  // then not computed a second time. Same readings as add(): an exact value is the maximum
+  // truePeak_ would compute, a bound no higher than the peak so far changes nothing (as in
+  // processAbove()). Not before truePeak_'s history holds kTaps - 1 frames of this audio: after
+  // reset() it holds silence, not what the source's values were computed from.
+  void add(const float* interleaved, std::uint32_t frames, const TruePeakDetector::BlockPeak& known) noexcept {
+    if (known.valid && framesTotal_ >= TruePeakDetector::kTaps - 1 && (known.exact || known.value <= peak_)) {
+      truePeak_.skip(interleaved, frames);
+      peak_ = std::max(peak_, known.value);
+    } else {
+      peak_ = std::max(peak_, truePeak_.processAbove(interleaved, frames, peak_));
+    }
     std::uint32_t done = 0;
     while (done < frames) {
       const auto run = static_cast<std::uint32_t>(std::min<std::uint64_t>(frames - done, blockEnd_ - framesTotal_));

@@ -19,8 +19,9 @@
 // instructions per frame. Both add the taps in the same order (four partial sums by tap mod 4),
 // so their values are identical.
 //
-// Shared by the master's limiter (through interpolate(): the oversampled values, aligned to a
-// delayed input frame) and the loudness meter (through process(): a block's peak).
+// Shared by the master's limiter (through oversample(): the oversampled values, aligned to a
+// delayed input frame) and the loudness meter (through processAbove(): a block's peak), which
+// takes the limiter's values where the limiter passed its input through unchanged (BlockPeak).
 // Real-time code: configure(), process(), interpolate() and reset() touch only fixed arrays.
 #pragma once
 
@@ -38,6 +39,13 @@ namespace ringmix::engine {
 
 class TruePeakDetector {
  public:
+  // The largest magnitude over a block's oversampled values, known without computing them here
+  // (TruePeakLimiter::outputPeak()): valid, it describes the block; exact, else only a bound.
+  struct BlockPeak {
+    float value = 0.0f;
+    bool exact = false, valid = false;
+  };
+
   static constexpr std::uint32_t kFactor = 4;       // oversampling
   static constexpr std::uint32_t kTaps = 64;        // input samples each phase spans
   static constexpr std::uint32_t kMaxChannels = 8;  // the meter takes surround layouts too
@@ -150,16 +158,21 @@ class TruePeakDetector {
   // already read, costs next to nothing. Exact: the maximum it keeps is the one process() keeps.
   float processAbove(const float* interleaved, std::uint32_t frames, float known) noexcept {
     if (known > 0.0f && bound(interleaved, frames) * gain_ <= known) {
-      while (frames > 0) {
-        const std::uint32_t n = frames < kChunk ? frames : kChunk;
-        append(interleaved, n);
-        fill_ += n;
-        interleaved += static_cast<std::size_t>(n) * channels_;
-        frames -= n;
-      }
+      skip(interleaved, frames);
       return 0.0f;
     }
     return process(interleaved, frames);
+  }
+
+  // Only appends the block to the history, for a caller that knows its peak otherwise.
+  void skip(const float* interleaved, std::uint32_t frames) noexcept {
+    while (frames > 0) {
+      const std::uint32_t n = frames < kChunk ? frames : kChunk;
+      append(interleaved, n);
+      fill_ += n;
+      interleaved += static_cast<std::size_t>(n) * channels_;
+      frames -= n;
+    }
   }
 
   // The largest kernel's sum of |coefficients|, over the phases: how far above the largest
@@ -228,11 +241,15 @@ class TruePeakDetector {
     }
     return (a0 + a1) + (a2 + a3);
   }
-  // Phase p of the one frame whose window starts at w.
+  // Phase p of the one frame whose window starts at w: sums()'s operations, so that a frame reads
+  // the same whichever computes it (even where a compiler would fuse a scalar multiply-add).
+  // BlockPeak relies on it: the limiter's chunks and the meter's blocks group frames differently.
   float sum(const float* w, std::uint32_t p) const noexcept {
-    float acc[4] = {};
-    for (std::uint32_t k = 0; k < kTaps; k += 4)
-      for (std::uint32_t j = 0; j < 4; ++j) acc[j] += coef_[k + j][p] * w[k + j];
+    using simd::F4;
+    F4 a = F4::zero();
+    for (std::uint32_t k = 0; k < kTaps; k += 4) a = a + F4::load(coefByPhase_[p] + k) * F4::load(w + k);
+    float acc[4];
+    a.store(acc);
     return (acc[0] + acc[1]) + (acc[2] + acc[3]);
   }
 
@@ -268,6 +285,7 @@ class TruePeakDetector {
       double l1 = 0.0;
       for (std::uint32_t k = 0; k < kTaps; ++k) {
         coef_[k][p] = static_cast<float>(h[k] / sum);
+        coefByPhase_[p][k] = coef_[k][p];
         for (std::uint32_t i = 0; i < 4; ++i) coefRep_[p][k][i] = coef_[k][p];
         l1 += std::fabs(static_cast<double>(coef_[k][p]));
       }
@@ -278,6 +296,7 @@ class TruePeakDetector {
 
   alignas(16) std::array<std::array<float, kFactor>, kTaps> coef_{};
   alignas(16) float coefRep_[kFactor][kTaps][4] = {};  // each coefficient four times, for process()
+  alignas(16) float coefByPhase_[kFactor][kTaps] = {};  // for sum()
   // Per channel, a line of frames: the kHistory before fill_, then room for a chunk.
   std::array<std::array<float, kHistory + kChunk>, kMaxChannels> history_{};
   std::uint32_t channels_ = 1;

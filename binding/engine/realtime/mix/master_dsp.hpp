@@ -36,8 +36,14 @@ class MasterDsp {
   void process(float* io, std::uint32_t frames) noexcept {
     eq_.process(io, frames);
     compressor_.process(io, nullptr, 0, frames);
-    if (hasLimiter_) limiter_.process(io, frames);
-    loudness_.add(io, frames);
+    if (hasLimiter_) {
+      limiter_.process(io, frames);
+      // Where the limiter passed its input through unchanged, the meter's 4x values are ones the
+      // limiter computed already: the meter takes their peak instead of computing them again.
+      loudness_.add(io, frames, limiter_.outputPeak());
+    } else {
+      loudness_.add(io, frames);
+    }
     peaks_.add(io, frames);
   }
 
