@@ -174,8 +174,25 @@ class Resampler {
       std::memcpy(history_.get() + kTaps * ch, last, kTaps * ch * sizeof(float));
       write_ = kTaps - 1;
     } else {
-      for (std::uint32_t j = 0; j < n; ++j) push(in + j * ch);
+      pushBlock(in, n);
     }
+  }
+
+  // push() for n < kTaps frames at once: the slots after write_, in at most two runs (the ring
+  // wraps), each copied to both halves. Short periods pass a block per cycle: frame by frame this
+  // was ~60 instructions per frame.
+  void pushBlock(const float* in, std::uint32_t n) noexcept {
+    const std::size_t ch = channels_;
+    std::uint32_t slot = (write_ + 1) % kTaps;
+    for (std::uint32_t done = 0; done < n;) {
+      const std::uint32_t run = std::min(n - done, kTaps - slot);
+      const std::size_t bytes = run * ch * sizeof(float);
+      std::memcpy(history_.get() + slot * ch, in + done * ch, bytes);
+      std::memcpy(history_.get() + (slot + kTaps) * ch, in + done * ch, bytes);
+      done += run;
+      slot = (slot + run) % kTaps;
+    }
+    write_ = (slot + kTaps - 1) % kTaps;
   }
 
   const std::uint32_t channels_, inRate_, outRate_;
