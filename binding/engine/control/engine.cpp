@@ -44,6 +44,7 @@ Engine::Engine(const EngineConfig& config, ClockMode mode, const DeviceClockSpec
   for (auto& v : empty.masterPeakDb) v = -INFINITY;
   for (auto& v : empty.masterRmsDb) v = -INFINITY;
   metrics_.publish(empty);
+  if (mode_ == ClockMode::Simulated) cycle_.publishWhenRead();
 }
 
 Engine::~Engine() { close(); }

@@ -198,7 +198,7 @@ std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t timeNs, std::int6
   stats_.record(frames, cycleUs, lateNs);
   // At the metrics' rate, not every cycle: building the snapshot reads every meter's window.
   unpublishedFrames_ += frames;
-  if (unpublishedFrames_ >= publishFrames_) publishMetrics();
+  if (periodic_ && unpublishedFrames_ >= publishFrames_) publishMetrics();
   return clipped;
 }
 
