@@ -59,19 +59,23 @@ class SineOscillator {
     if (recurrence_) {
       using simd::D2;
       const D2 k = D2::fill(2.0 * stepCos_);
-      D2 c[kLanes / 2], p[kLanes / 2];
-      for (std::uint32_t j = 0; j < kLanes / 2; ++j) {
-        c[j] = D2::set(cur[2 * j], cur[2 * j + 1]);
-        p[j] = D2::set(prev[2 * j], prev[2 * j + 1]);
+      // Named, not arrays: GCC kept arrays of vectors on the stack, a load and a store per step.
+      D2 c0 = D2::set(cur[0], cur[1]), c1 = D2::set(cur[2], cur[3]), c2 = D2::set(cur[4], cur[5]),
+         c3 = D2::set(cur[6], cur[7]);
+      D2 p0 = D2::set(prev[0], prev[1]), p1 = D2::set(prev[2], prev[3]), p2 = D2::set(prev[4], prev[5]),
+         p3 = D2::set(prev[6], prev[7]);
+      for (; i + kLanes <= n; i += kLanes) {
+        float* o = out + static_cast<std::size_t>(i) * C;
+        simd::storeAsFloats<C>(c0, o);
+        simd::storeAsFloats<C>(c1, o + 2 * C);
+        simd::storeAsFloats<C>(c2, o + 4 * C);
+        simd::storeAsFloats<C>(c3, o + 6 * C);
+        const D2 n0 = k * c0 - p0, n1 = k * c1 - p1, n2 = k * c2 - p2, n3 = k * c3 - p3;
+        p0 = c0, p1 = c1, p2 = c2, p3 = c3;
+        c0 = n0, c1 = n1, c2 = n2, c3 = n3;
       }
-      for (; i + kLanes <= n; i += kLanes)
-        for (std::uint32_t j = 0; j < kLanes / 2; ++j) {
-          simd::storeAsFloats<C>(c[j], out + static_cast<std::size_t>(i + 2 * j) * C);
-          const D2 next = k * c[j] - p[j];
-          p[j] = c[j];
-          c[j] = next;
-        }
-      for (std::uint32_t j = 0; j < kLanes / 2; ++j) cur[2 * j] = c[j].lane0(), cur[2 * j + 1] = c[j].lane1();
+      const D2 last[kLanes / 2] = {c0, c1, c2, c3};
+      for (std::uint32_t j = 0; j < kLanes / 2; ++j) cur[2 * j] = last[j].lane0(), cur[2 * j + 1] = last[j].lane1();
     } else {
       for (; i + kLanes <= n; i += kLanes)
         for (std::uint32_t l = 0; l < kLanes; ++l) {
