@@ -24,6 +24,7 @@ struct F4 {
   __m128 v;
   static F4 zero() noexcept { return {_mm_setzero_ps()}; }
   static F4 fill(float x) noexcept { return {_mm_set1_ps(x)}; }
+  static F4 set(float a, float b, float c, float d) noexcept { return {_mm_setr_ps(a, b, c, d)}; }
   static F4 load(const float* p) noexcept { return {_mm_loadu_ps(p)}; }
   void store(float* p) const noexcept { _mm_storeu_ps(p, v); }
 };
@@ -44,11 +45,19 @@ inline void deinterleave(const float* p, F4& even, F4& odd) noexcept {
 // Lanes (a, a, b, b) and (c, c, d, d) of (a, b, c, d): one gain per frame, spread over a stereo pair.
 inline F4 dupLow(F4 x) noexcept { return {_mm_unpacklo_ps(x.v, x.v)}; }
 inline F4 dupHigh(F4 x) noexcept { return {_mm_unpackhi_ps(x.v, x.v)}; }
+// Lanes (a, a, c, c) and (b, b, d, d) of (a, b, c, d): each of two stereo frames' left, then
+// right, sample on both lanes of its frame (a strip mixing a stereo input into a stereo bus).
+inline F4 dupEven(F4 x) noexcept { return {_mm_shuffle_ps(x.v, x.v, _MM_SHUFFLE(2, 2, 0, 0))}; }
+inline F4 dupOdd(F4 x) noexcept { return {_mm_shuffle_ps(x.v, x.v, _MM_SHUFFLE(3, 3, 1, 1))}; }
 #elif defined(RINGMIX_F4_NEON)
 struct F4 {
   float32x4_t v;
   static F4 zero() noexcept { return {vdupq_n_f32(0.0f)}; }
   static F4 fill(float x) noexcept { return {vdupq_n_f32(x)}; }
+  static F4 set(float a, float b, float c, float d) noexcept {
+    const float lanes[4] = {a, b, c, d};
+    return {vld1q_f32(lanes)};
+  }
   static F4 load(const float* p) noexcept { return {vld1q_f32(p)}; }
   void store(float* p) const noexcept { vst1q_f32(p, v); }
 };
@@ -69,11 +78,14 @@ inline void deinterleave(const float* p, F4& even, F4& odd) noexcept {
 }
 inline F4 dupLow(F4 x) noexcept { return {vzipq_f32(x.v, x.v).val[0]}; }
 inline F4 dupHigh(F4 x) noexcept { return {vzipq_f32(x.v, x.v).val[1]}; }
+inline F4 dupEven(F4 x) noexcept { return {vtrnq_f32(x.v, x.v).val[0]}; }
+inline F4 dupOdd(F4 x) noexcept { return {vtrnq_f32(x.v, x.v).val[1]}; }
 #else
 struct F4 {
   float v[4];
   static F4 zero() noexcept { return {{0.0f, 0.0f, 0.0f, 0.0f}}; }
   static F4 fill(float x) noexcept { return {{x, x, x, x}}; }
+  static F4 set(float a, float b, float c, float d) noexcept { return {{a, b, c, d}}; }
   static F4 load(const float* p) noexcept { return {{p[0], p[1], p[2], p[3]}}; }
   void store(float* p) const noexcept { p[0] = v[0], p[1] = v[1], p[2] = v[2], p[3] = v[3]; }
 };
@@ -95,6 +107,8 @@ inline void deinterleave(const float* p, F4& even, F4& odd) noexcept {
 }
 inline F4 dupLow(F4 x) noexcept { return {{x.v[0], x.v[0], x.v[1], x.v[1]}}; }
 inline F4 dupHigh(F4 x) noexcept { return {{x.v[2], x.v[2], x.v[3], x.v[3]}}; }
+inline F4 dupEven(F4 x) noexcept { return {{x.v[0], x.v[0], x.v[2], x.v[2]}}; }
+inline F4 dupOdd(F4 x) noexcept { return {{x.v[1], x.v[1], x.v[3], x.v[3]}}; }
 #endif
 
 #if defined(RINGMIX_F4_SSE)
