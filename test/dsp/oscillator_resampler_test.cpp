@@ -8,6 +8,7 @@
 
 #include "engine/realtime/dsp/resampler.hpp"
 #include "engine/realtime/sources/generator.hpp"
+#include "engine/realtime/sources/sine_oscillator.hpp"
 
 using namespace ringmix::engine;
 
@@ -50,6 +51,23 @@ TEST_CASE("sine generator: matches sin() per sample within 2 LSB of float, for a
       // cycle at most: far below float's 6e-8 LSB at full scale.
       CHECK(worst < 2 * 6e-8);
     }
+}
+
+TEST_CASE("sine oscillator: a new amplitude applies from the next sample, the samples of a group left waiting included") {
+  for (double cps : {440.0 / 48000.0, 6000.0 / 48000.0}) {  // the recurrence, and the phasor
+    SineOscillator osc;
+    osc.configure(cps);
+    std::vector<float> out(64);
+    osc.render<1>(out.data(), 5, 1.0f);  // three samples of the first group wait
+    osc.render<1>(out.data() + 5, 59, 0.5f);
+    double worst = 0.0;
+    for (std::uint32_t i = 0; i < 64; ++i) {
+      const double ref = (i < 5 ? 1.0 : 0.5) * std::sin(6.283185307179586 * cps * i);
+      worst = std::max(worst, std::fabs(out[i] - ref));
+    }
+    INFO("cycles per sample " << cps << ": worst error " << worst);
+    CHECK(worst < 2 * 6e-8);
+  }
 }
 
 TEST_CASE("resampler at ratio 1: the pass-through equals the dot products it replaces, bit for bit") {
