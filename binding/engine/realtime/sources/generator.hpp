@@ -8,6 +8,7 @@
 // cost more than the rest of a channel strip.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -57,6 +58,10 @@ class Generator {
         }
         done += n;
       }
+      return;
+    }
+    if (params_.kind == GeneratorKind::Silence) {
+      std::fill(out, out + static_cast<std::size_t>(frames) * channels_, 0.0f);
       return;
     }
     for (std::uint32_t i = 0; i < frames; ++i) {
