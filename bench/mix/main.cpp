@@ -11,7 +11,8 @@
 // 3. Capacity (capacity.hpp): the most inputs that run on the real-time virtual clock at
 //    128-frame periods for 30 s (--quick: 3 s) with zero xruns and mean DSP load under 50 %.
 //   bench_mix [--quick]
-//   bench_mix --case silence|sine|strip INPUTS PERIOD SECONDS   (one simulated case, for profilers)
+//   bench_mix --case silence|sine|strip INPUTS PERIOD SECONDS [MASTER]   (one simulated case, for
+//   profilers; MASTER: -1 default, 0 no limiter, 1 full master chain)
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -52,12 +53,15 @@ void printCapacity(const Capacity& c, bool last) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // One simulated case alone, for profilers: bench_mix --case silence|sine|strip INPUTS PERIOD SECONDS
-  if (argc == 6 && std::strcmp(argv[1], "--case") == 0) {
+  // One simulated case alone, for profilers:
+  //   bench_mix --case silence|sine|strip INPUTS PERIOD SECONDS [MASTER]   (MASTER as makeMixer())
+  if ((argc == 6 || argc == 7) && std::strcmp(argv[1], "--case") == 0) {
     const std::string s = argv[2];
     const Shape shape = s == "silence" ? Shape::Silence : s == "strip" ? Shape::Strip : Shape::Sine;
     std::printf("[\n");
-    printResult(simulate(shape, std::atoi(argv[3]), static_cast<std::uint32_t>(std::atoi(argv[4])), std::atof(argv[5])), true);
+    printResult(simulate(shape, std::atoi(argv[3]), static_cast<std::uint32_t>(std::atoi(argv[4])), std::atof(argv[5]),
+                         argc == 7 ? std::atoi(argv[6]) : -1),
+                true);
     std::printf("]\n");
     return 0;
   }
