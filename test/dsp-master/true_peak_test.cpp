@@ -83,3 +83,24 @@ TEST_CASE("EBU Tech 3341 cases 15-19: true peak +0.2/-0.4 dB") {
     }
   }
 }
+
+TEST_CASE("true peak: processAbove() keeps process()'s running maximum through silence and back") {
+  // Silence first (nothing read yet: the skip must not need an earlier peak), then a burst, then
+  // silence again, whose first blocks still reach the burst's last frames through the history.
+  const auto burst = whiteNoise(4800, 2, -3, 0.02, 11);
+  std::vector<float> x(2 * 9600, 0.0f);
+  std::copy(burst.begin(), burst.end(), x.begin() + 2 * 2400);
+  for (std::uint32_t block : {1u, 37u, 128u, 300u}) {
+    TruePeakDetector computing, skipping;
+    computing.configure(2);
+    skipping.configure(2);
+    float full = 0.0f, fast = 0.0f;
+    for (std::size_t f = 0; f < x.size() / 2; f += block) {
+      const auto n = static_cast<std::uint32_t>(std::min<std::size_t>(block, x.size() / 2 - f));
+      full = std::max(full, computing.process(&x[f * 2], n));
+      fast = std::max(fast, skipping.processAbove(&x[f * 2], n, fast));
+      REQUIRE(fast == full);
+    }
+    CHECK(full > 0.5f);
+  }
+}

@@ -156,8 +156,9 @@ class TruePeakDetector {
   // and the kTaps frames before it), so when that bound is at most `known` the block is only
   // appended to the history, at a memory copy's cost: a quiet passage, or one below a peak
   // already read, costs next to nothing. Exact: the maximum it keeps is the one process() keeps.
+  // Digital silence in reach skips too (bound 0: every value is 0), so an idle master is cheap.
   float processAbove(const float* interleaved, std::uint32_t frames, float known) noexcept {
-    if (known > 0.0f && bound(interleaved, frames) * gain_ <= known) {
+    if (bound(interleaved, frames) * gain_ <= known) {
       skip(interleaved, frames);
       return 0.0f;
     }
