@@ -10,7 +10,9 @@
 // exact phase, kept in double and advanced as a sin() per sample would be, every kAnchorSamples:
 // the frequency and phase never drift, and the error stays far below float's resolution (the
 // output matches sin() per sample within 2 LSB of float, tested). A group is computed whole; what
-// a render() does not take of it waits for the next.
+// a render() does not take of it waits for the next. The anchors fall every kAnchorSamples from
+// the start whatever the render() sizes, and the phase moves a whole anchor span at a time, so
+// the samples are the same bits however the signal is cut into renders (a period, a ring's chunk).
 #pragma once
 
 #include <cmath>
@@ -27,6 +29,7 @@ class SineOscillator {
   // between anchors is ~(kAnchorSamples / 8) · 1.1e-16 / 1e-3 ≈ 6e-11 rad.
   static constexpr double kMinStepSin = 1e-3;
   static constexpr std::uint32_t kAnchorSamples = 4096;
+  static constexpr std::uint32_t kAnchorGroups = kAnchorSamples / kLanes;
 
   // cycles per sample (frequency / sample rate); phase restarts at 0.
   void configure(double cyclesPerSample) noexcept {
@@ -42,7 +45,8 @@ class SineOscillator {
     stepSin_ = std::sin(kTwoPi * inc_ * kLanes);
     recurrence_ = std::fabs(stepSin_) > kMinStepSin;
     amplitude_ = 0.0f;
-    sinceAnchor_ = kAnchorSamples;  // anchor at the first render()
+    anchored_ = false;  // anchor at the first group
+    sinceAnchor_ = 0;
     waiting_ = 0;
   }
 
@@ -55,12 +59,11 @@ class SineOscillator {
       const float scale = amplitude_ != 0.0f ? amplitude / amplitude_ : 0.0f;
       for (std::uint32_t j = kLanes - waiting_; j < kLanes; ++j) group_[j] *= scale;
       amplitude_ = amplitude;
-      sinceAnchor_ = kAnchorSamples;
+      anchored_ = false;
     }
     std::uint32_t i = 0;
     for (; i < n && waiting_ > 0; ++i, --waiting_) put<C>(out, i, group_[kLanes - waiting_]);
     if (i == n) return;
-    if (sinceAnchor_ >= kAnchorSamples) anchor();
     const std::uint32_t whole = (n - i) / kLanes;
     if (whole > 0) {
       run<C>(out + static_cast<std::size_t>(i) * C, whole);
@@ -79,9 +82,12 @@ class SineOscillator {
     for (std::uint32_t ch = 0; ch < C; ++ch) out[static_cast<std::size_t>(i) * C + ch] = v;
   }
 
-  // The lanes at the group starting at phase_, from one sin/cos of it.
+  // The lanes at the next group, from one sin/cos of its exact phase: the last anchor's moved on
+  // by the groups since (kept below 1, so its precision never degrades).
   void anchor() noexcept {
     constexpr double kTwoPi = 6.283185307179586476925286766559;
+    phase_ += groupInc_ * sinceAnchor_;
+    phase_ -= std::floor(phase_);
     const double c0 = std::cos(kTwoPi * phase_), s0 = std::sin(kTwoPi * phase_), a = amplitude_;
     for (std::uint32_t l = 0; l < kLanes; ++l) {
       const double cl = c0 * laneCos_[l] - s0 * laneSin_[l], sl = s0 * laneCos_[l] + c0 * laneSin_[l];
@@ -90,11 +96,25 @@ class SineOscillator {
       prev_[l] = a * (sl * stepCos_ - cl * stepSin_);  // its sample a group earlier (the recurrence)
     }
     sinceAnchor_ = 0;
+    anchored_ = true;
   }
 
-  // `groups` whole groups into out (each of kLanes samples), the lanes stepping on.
+  // `groups` whole groups into out (each of kLanes samples), anchored afresh every kAnchorGroups.
   template <std::uint32_t C>
   void run(float* out, std::uint32_t groups) noexcept {
+    while (groups > 0) {
+      if (!anchored_ || sinceAnchor_ == kAnchorGroups) anchor();
+      const std::uint32_t g = groups < kAnchorGroups - sinceAnchor_ ? groups : kAnchorGroups - sinceAnchor_;
+      step<C>(out, g);
+      sinceAnchor_ += g;
+      out += static_cast<std::size_t>(g) * kLanes * C;
+      groups -= g;
+    }
+  }
+
+  // `groups` whole groups into out, the lanes stepping on.
+  template <std::uint32_t C>
+  void step(float* out, std::uint32_t groups) noexcept {
     if (recurrence_) {
       using simd::D2;
       const D2 k = D2::fill(2.0 * stepCos_);
@@ -127,21 +147,17 @@ class SineOscillator {
           re_[l] = r;
         }
     }
-    // The exact phase moves with the lanes, for the next anchor (kept below 1, so its precision
-    // never degrades).
-    phase_ += groupInc_ * groups;
-    phase_ -= std::floor(phase_);
-    sinceAnchor_ += groups * kLanes;
   }
 
   double inc_ = 0.0, groupInc_ = 0.0;
-  double phase_ = 0.0;  // of the lanes' current group, in cycles
+  double phase_ = 0.0;  // of the last anchor's group, in cycles
   double laneCos_[kLanes] = {}, laneSin_[kLanes] = {};
   double stepCos_ = 1.0, stepSin_ = 0.0;
   bool recurrence_ = false;
   float amplitude_ = 0.0f;
   double cur_[kLanes] = {}, prev_[kLanes] = {}, re_[kLanes] = {};
-  std::uint32_t sinceAnchor_ = kAnchorSamples;
+  bool anchored_ = false;
+  std::uint32_t sinceAnchor_ = 0;  // groups since the last anchor
   float group_[kLanes] = {};  // a group computed whole; its last waiting_ samples not yet taken
   std::uint32_t waiting_ = 0;
 };
