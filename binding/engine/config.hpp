@@ -26,6 +26,10 @@ struct EngineConfig {
   bool masterLimiter = true;
   // The broadcast ring read by taps and other consumers.
   std::uint32_t outputRingFrames = 1u << 17;  // 2.7 s at 48 kHz
+  // Simulated clock: generators on the mixer's own clock are rendered by the cycle itself, not
+  // through a ring (VirtualSource::enableDirect()). false: through their ring, as on the other
+  // clocks (for tests that compare the two).
+  bool directGenerators = true;
   std::uint32_t commandQueueSize = 1024;
   std::uint32_t eventQueueSize = 256;
 };

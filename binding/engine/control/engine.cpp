@@ -235,12 +235,33 @@ void Engine::advance(std::uint64_t frames) {
     // cycles of any length keep its clock a straight line.
     const auto timeNs = simulatedNs();
     const auto dueNs = simulatedNs(simulatedFrames_ + n);
-    for (auto& [id, in] : inputs_)
-      if (in->generator) in->generator->advanceTo(simulatedFrames_ + n - in->startFrame, config_.periodFrames, dueNs);
+    for (auto& [id, in] : inputs_) {
+      if (!in->generator) continue;
+      const std::uint64_t at = simulatedFrames_ + n - in->startFrame;
+      if (in->rt.direct && in->rt.clockRelation.load(std::memory_order_relaxed) != InputRt::ClockRelation::Same)
+        leaveDirect(*in, timeNs);
+      if (in->rt.direct) in->generator->advanceDirect(at);
+      else in->generator->advanceTo(at, config_.periodFrames, dueNs);
+    }
     cycle_.run(n, timeNs, 0);
     simulatedFrames_ += n;
     frames -= n;
   }
+}
+
+// A direct generator whose clock was skewed: from this cycle on through its ring and resampler,
+// which take up the signal where the cycle left it (VirtualSource::leaveDirect()). Its drift loop
+// starts measuring. The cycle is not running: the simulated clock runs it on this thread.
+void Engine::leaveDirect(Input& in, std::int64_t timeNs) noexcept {
+  InputRt& r = in.rt;
+  r.direct = nullptr;
+  float window[Resampler::kTaps * kMaxChannels];
+  std::uint64_t consumed = 0;
+  if (!in.generator->leaveDirect(window, config_.periodFrames, timeNs, consumed)) return;
+  r.resampler->resumePassThrough(window);
+  r.consumedFrames = consumed;
+  r.primed = r.heard = true;
+  r.drift.restart();
 }
 
 void Engine::close() {

@@ -178,6 +178,7 @@ class Engine {
   void adoptClockPriority();
   void stopStreams(bool forGood);
   void waitForLossless(std::uint32_t frames);
+  void leaveDirect(Input& in, std::int64_t timeNs) noexcept;
   // The simulated clock's time (ns): frames so far at the mixer's rate, from 1 s (0 means unset).
   std::int64_t simulatedNs() const noexcept { return simulatedNs(simulatedFrames_); }
   std::int64_t simulatedNs(std::uint64_t frames) const noexcept {

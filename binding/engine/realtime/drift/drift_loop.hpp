@@ -254,6 +254,7 @@ class DriftLoop {
     return {ratio(), false, false};
   }
 
+  const DriftSettings& settings() const noexcept { return s_; }
   double ratio() const noexcept { return nominalRatio_ * (1.0 + skew_); }
   double nominalRatio() const noexcept { return nominalRatio_; }
   // The producer's clock against the consumer's, in ppm (measured rate plus the integrator).

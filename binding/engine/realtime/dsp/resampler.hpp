@@ -92,6 +92,19 @@ class Resampler {
     return {used, made};
   }
 
+  // Resumes in pass-through (ratio nominal, on a whole frame) with `window` (kTaps frames, oldest
+  // first) as its history: its next kTaps / 2 outputs are the window's newest half. For a
+  // generator that was rendered without it (VirtualSource::leaveDirect()). Real-time safe.
+  void resumePassThrough(const float* window) noexcept {
+    const std::size_t bytes = static_cast<std::size_t>(kTaps) * channels_ * sizeof(float);
+    std::memcpy(history_.get(), window, bytes);
+    std::memcpy(history_.get() + static_cast<std::size_t>(kTaps) * channels_, window, bytes);
+    write_ = kTaps - 1;
+    ratio_ = nominal_;
+    frac_ = 0.0;
+    need_ = 1;
+  }
+
   // Input frames per output frame, clamped to the range given at construction.
   void setRatio(double inPerOut) noexcept {
     if (maxSkew_ <= 0.0) return;

@@ -96,7 +96,7 @@ class CycleStats {
       im.clockPpm = !in.stamp ? 0.0 : in.compensate ? in.drift.clockPpm() : in.drift.measuredPpm();
       im.latencyFrames = inputLatencyFrames(in);
       im.resyncs = in.resyncs;
-      im.locked = in.duplex || (in.compensate && in.drift.locked());
+      im.locked = in.duplex || in.direct || (in.compensate && in.drift.locked());  // direct: the master's own clock
     }
     return m;
   }

@@ -90,6 +90,7 @@ std::uint32_t pullResampled(InputRt& in, float* out, std::uint32_t frames) noexc
 void restartDrift(InputRt& in) noexcept { in.drift.restart(); }
 
 double inputLatencyFrames(const InputRt& in) noexcept {
+  if (in.direct) return in.direct->directFill();  // the ring's fill it stands for
   const double fill = in.drift.started() ? in.drift.fillFrames()
                                          : static_cast<double>(in.ring.sizeApprox() / in.channels);
   return fill / in.drift.nominalRatio();

@@ -16,6 +16,7 @@
 #include "engine/realtime/mix/meter.hpp"
 #include "engine/realtime/dsp/resampler.hpp"
 #include "engine/realtime/mix/strip_controls.hpp"
+#include "engine/realtime/sources/virtual_source.hpp"
 #include "rt/spsc_ring.hpp"
 
 namespace ringmix::engine {
@@ -45,6 +46,10 @@ struct InputRt {
   // whether the loop steers the resampler (else it only measures).
   const ClockStamp* stamp = nullptr;
   bool compensate = false;
+  // Simulated clock, a generator on the mixer's own clock: the cycle renders it into `buffer`
+  // itself, with no ring in between (VirtualSource::enableDirect()); null otherwise, and once it
+  // left direct mode (the engine clears it, between cycles).
+  VirtualSource* direct = nullptr;
   // Duplex: the input's device is the master clock's device, opened as one stream with it; the
   // cycle copies these channels of the callback's input buffer into the ring just before pulling.
   bool duplex = false;

@@ -156,9 +156,13 @@ std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t timeNs, std::int6
   // sidechain this cycle; then compressors, faders and pans into the bus.
   for (std::uint32_t i = 0; i < inputCount_; ++i) {
     InputRt& in = *inputs_[i];
-    if (in.duplex) feedDuplex(in, deviceIn, deviceInChannels, frames, scratch_);
-    const PullOutcome pulled = pullInput(in, in.buffer, frames, config_.periodFrames, master);
-    if (pulled.resynced) links_.events.tryPush(Event{EventType::Resync, in.id, stats_.frames(), pulled.errorFrames});
+    if (in.direct) {
+      in.direct->renderDirect(in.buffer, frames);
+    } else {
+      if (in.duplex) feedDuplex(in, deviceIn, deviceInChannels, frames, scratch_);
+      const PullOutcome pulled = pullInput(in, in.buffer, frames, config_.periodFrames, master);
+      if (pulled.resynced) links_.events.tryPush(Event{EventType::Resync, in.id, stats_.frames(), pulled.errorFrames});
+    }
     in.dsp.processFront(in.buffer, frames);
   }
   for (std::uint32_t i = 0; i < inputCount_; ++i) {

@@ -18,6 +18,9 @@
 
 namespace ringmix::engine {
 
+// The resampler's pass-through delay (Resampler::kTaps / 2), which direct rendering reproduces.
+inline constexpr std::uint32_t kDirectDelay = 32;
+
 class VirtualSource {
  public:
   // Control side: allocates its scratch period and takes the ring's producer end.
@@ -57,6 +60,80 @@ class VirtualSource {
     // a real device's hardware timestamp, free of the host's scheduling jitter.
     stamp_.publish({timeOfPeriod(static_cast<double>(due - 1)), delivered_});
   }
+  // Simulated clock, a generator on the mixer's own clock (0 ppm): "direct", the mix cycle renders
+  // it straight into the input's buffer (renderDirect()), with no ring, resampler or drift loop
+  // in between: through them its frames would only be copied, at a third of a strip's cost. It
+  // keeps the time line the ring gives in steady state, where the ring holds `fill` frames after
+  // each pull and the resampler's pass-through delays them kDelay more: mix frame t (since the
+  // cycle first took the input) plays generator frame t + offset, offset = lead - fill - kDelay
+  // (before frame 0: silence). Leaving (the clock was skewed) rebuilds exactly that ring, so the
+  // signal goes on without a seam (leaveDirect()). Control side, before the cycle takes the input.
+  static constexpr std::uint32_t kDelay = kDirectDelay;
+  void enableDirect(std::int64_t offset, std::uint32_t fill) noexcept {
+    direct_ = true;
+    directOffset_ = offset;
+    directFill_ = fill;
+  }
+  bool direct() const noexcept { return direct_; }
+  // The fill the ring would hold: the input's latency in its metrics.
+  std::uint32_t directFill() const noexcept { return directFill_; }
+  // Simulated clock, direct: keeps the device clock's position (at 0 ppm, the master's).
+  void advanceDirect(std::uint64_t masterFrames) noexcept {
+    position_ += static_cast<double>(masterFrames - lastMaster_);
+    lastMaster_ = masterFrames;
+  }
+
+  // Mix cycle, direct: the next `frames` frames of the signal, and the last kDelay of them kept
+  // (a resampler's history, should the input leave direct mode).
+  void renderDirect(float* out, std::uint32_t frames) noexcept {
+    const std::size_t ch = channels_;
+    std::uint32_t done = 0;
+    if (!directStarted_) {
+      directStarted_ = true;
+      for (std::int64_t skip = directOffset_; skip > 0;) {  // the frames the ring would have dropped
+        const auto n = static_cast<std::uint32_t>(std::min<std::int64_t>(skip, periodFrames_));
+        generator_.render(scratch_.get(), n);
+        produced_ += n, delivered_ += n, skip -= n;
+      }
+      silence_ = directOffset_ < 0 ? static_cast<std::uint64_t>(-directOffset_) : 0;
+    }
+    if (silence_ > 0) {  // before the signal's first frame
+      done = static_cast<std::uint32_t>(std::min<std::uint64_t>(silence_, frames));
+      std::fill(out, out + done * ch, 0.0f);
+      silence_ -= done;
+    }
+    generator_.render(out + done * ch, frames - done);
+    produced_ += frames - done, delivered_ += frames - done;
+    // The tail: the newest kDelay frames played, silence included.
+    if (frames >= kDelay) {
+      std::copy(out + (frames - kDelay) * ch, out + frames * ch, tail_);
+    } else {
+      std::copy(tail_ + frames * ch, tail_ + kDelay * ch, tail_);
+      std::copy(out, out + frames * ch, tail_ + (kDelay - frames) * ch);
+    }
+  }
+
+  // Simulated clock, direct, at a cycle's start (the clock was skewed: the signal must go through
+  // the ring and its resampler from now on). Writes the resampler's window (kTaps = 2 × kDelay
+  // frames, oldest first: the kDelay played, then the kDelay it plays next), fills the ring up to
+  // where the clock is due, `leadFrames` ahead, and sets `consumed` to the frames the consumer
+  // has taken from the ring: the state the ring would be in. false, with nothing written, if the
+  // signal has not started playing (the cycle had not taken the input yet, or it was still in
+  // its leading silence): the ring then starts as any device's does.
+  bool leaveDirect(float* window, std::uint32_t leadFrames, std::int64_t timeNs, std::uint64_t& consumed) noexcept {
+    direct_ = false;
+    if (!directStarted_ || silence_ > 0) return false;
+    const std::size_t ch = channels_;
+    std::copy(tail_, tail_ + kDelay * ch, window);
+    generator_.render(window + kDelay * ch, kDelay);
+    produced_ += kDelay, delivered_ += kDelay;
+    consumed = produced_;
+    const auto due = static_cast<std::uint64_t>(std::floor(position_)) + leadFrames;
+    if (due > produced_) produce(due - produced_);
+    stamp_.publish({timeNs, delivered_});
+    return true;
+  }
+
   // Control side, while the host thread is stopped: the next tick() starts its clock afresh.
   void restart() noexcept { startNs_ = 0, periodsDone_ = 0; }
 
@@ -107,6 +184,12 @@ class VirtualSource {
   // Simulated clock.
   double position_ = 0.0;  // device frames due (fractional)
   std::uint64_t lastMaster_ = 0;
+  // Direct (see enableDirect()).
+  bool direct_ = false, directStarted_ = false;
+  std::int64_t directOffset_ = 0;
+  std::uint32_t directFill_ = 0;
+  std::uint64_t silence_ = 0;  // frames of silence still to play before the signal
+  float tail_[kDirectDelay * 2] = {};  // the newest kDelay frames played (at most two channels)
   // Wall clock.
   std::int64_t startNs_ = 0;
   std::int64_t anchorNs_ = 0;
