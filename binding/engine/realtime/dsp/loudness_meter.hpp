@@ -17,7 +17,7 @@
 // measures take only complete blocks (the first at 400 ms, the first short-term value at 3 s).
 // Integrated and range keep histograms, not history (loudness_gating.hpp: bins of 0.01 LU, error
 // bounds there). Per frame: two biquads per channel in double and the true-peak interpolator;
-// ~48 ns per stereo frame at 48 kHz, 90 % of it the interpolator (bench/dsp_master.cpp), which
+// ~17 ns per stereo frame (~26 without AVX), mostly the interpolator (bench/dsp_master.cpp), which
 // is skipped for a block that provably cannot top the true peak read so far
 // (TruePeakDetector::processAbove(): quiet passages, or anything below an earlier peak), and
 // taken from the master's limiter where that computed the same values (add() with a BlockPeak).

@@ -11,13 +11,10 @@
 // below the sample peak. The long kernel makes it a converter-grade reconstruction: within
 // 0.001 dB of a tone's crest up to 0.43 fs, transition band ~0.455-0.545 fs (a converter's sharp
 // reconstruction filter), which is what lets the limiter, sharing this detector, hold the true
-// peak of material with strong content up to 20 kHz (limiter.hpp). interpolate() (one frame,
-// for the limiter) costs 64 four-lane multiply-adds per sample and channel (the lanes are the
-// phases, so the loop vectorises without reassociating any sum): ~50 ns per stereo frame
-// (bench/dsp_master.cpp). process() (a block, for the meter) runs the same sums as a FIR over
-// four consecutive frames per vector, phases 1-3 only (phase 0 is the sample): ~2.5x fewer
-// instructions per frame. Both add the taps in the same order (four partial sums by tap mod 4),
-// so their values are identical.
+// peak of material with strong content up to 20 kHz (limiter.hpp). oversample() and process() run
+// phases 1-3 (phase 0 is the sample) as a FIR over consecutive frames, eight per AVX vector where
+// the CPU has it (true_peak_avx.hpp), else four: process() ~17 ns per stereo frame, ~29 without
+// AVX (bench/dsp_master.cpp). All add the taps in interpolate()'s order: the values are the same.
 //
 // Shared by the master's limiter (through oversample(): the oversampled values, aligned to a
 // delayed input frame) and the loudness meter (through processAbove(): a block's peak), which
@@ -34,6 +31,7 @@
 
 #include "engine/realtime/dsp/kaiser.hpp"
 #include "engine/realtime/dsp/simd.hpp"
+#include "engine/realtime/dsp/true_peak_avx.hpp"
 
 namespace ringmix::engine {
 
@@ -68,6 +66,10 @@ class TruePeakDetector {
 
   std::uint32_t channels() const noexcept { return channels_; }
 
+  // Frames per block FIR vector: 8 (AVX; the default where the CPU has it) or 4, for the tests.
+  void setVectorWidth(std::uint32_t w) noexcept { avx_ = w == 8 && true_peak_avx::supported(); }
+  std::uint32_t vectorWidth() const noexcept { return avx_ ? 8 : 4; }
+
   // Pushes one frame (channels() samples). Writes, for the frame kDelayFrames earlier, its
   // kFactor oversampled values per channel: out[c * kFactor + p] is channel c at offset
   // p / kFactor of a frame past that frame (p = 0: the sample itself, exactly).
@@ -91,16 +93,17 @@ class TruePeakDetector {
   }
 
   // interpolate() for n frames at once (n <= kChunk), with the same values: out[(f * channels()
-  // + c) * kFactor + p]. Phases 1-3 four frames per vector (see chunkPeak()); phase 0 is the
-  // sample itself.
+  // + c) * kFactor + p]. Phases 1-3 eight or four frames per vector (see chunkPeak()); phase 0
+  // is the sample itself.
   void oversample(const float* interleaved, std::uint32_t n, float* out) noexcept {
-    using simd::F4;
     append(interleaved, n);
     const std::uint32_t ch = channels_;
     for (std::uint32_t c = 0; c < ch; ++c) {
       const float* x = history_[c].data() + fill_ - kHistory;
       for (std::uint32_t f = 0; f < n; ++f) out[(f * ch + c) * kFactor] = x[f + kDelayFrames - 1];
       std::uint32_t f = 0;
+      if (true_peak_avx::kAvailable && avx_)  // frames 0 .. f - 1, eight at a time; the rest as below
+        true_peak_avx::oversample<kTaps, kFactor>(coefByPhase_, x, f = n & ~7u, ch * kFactor, out + c * kFactor);
       for (; f + 4 <= n; f += 4)
         for (std::uint32_t p = 1; p < kFactor; ++p) {
           float lanes[4];
@@ -205,27 +208,23 @@ class TruePeakDetector {
 
   // The peak over the oversampled values of n frames of one channel, whose windows start at x
   // (frame f's kTaps frames are x[f .. f + kTaps - 1]). Phase 0 is the sample itself, x[f +
-  // kTaps/2 - 1]; phases 1-3 four frames per vector: lane i of load(x + f + k) is tap k of frame
-  // f + i. The partial sums are interpolate()'s, in its order.
+  // kTaps/2 - 1]; phases 1-3 eight (AVX) or four frames per vector: lane i of load(x + f + k) is
+  // tap k of frame f + i. The partial sums are interpolate()'s, in its order.
   float chunkPeak(const float* x, std::uint32_t n) const noexcept {
     using simd::F4;
     float peak = 0.0f;
-    for (std::uint32_t f = 0; f < n; ++f) {
-      const float a = std::fabs(x[f + kDelayFrames - 1]);
-      peak = a > peak ? a : peak;
-    }
+    for (std::uint32_t f = 0; f < n; ++f) peak = std::max(peak, std::fabs(x[f + kDelayFrames - 1]));
     F4 m = F4::zero();
     std::uint32_t f = 0;
+    if (true_peak_avx::kAvailable && avx_)  // frames 0 .. f - 1, eight at a time
+      peak = std::max(peak, true_peak_avx::peak<kTaps, kFactor>(coefByPhase_, x, f = n & ~7u));
     for (; f + 4 <= n; f += 4)
       for (std::uint32_t p = 1; p < kFactor; ++p) m = simd::maxInto(simd::abs(sums(x + f, p)), m);
     float lanes[4];
     m.store(lanes);
     for (float v : lanes) peak = v > peak ? v : peak;
-    for (; f < n; ++f)  // the last frames, fewer than four
-      for (std::uint32_t p = 1; p < kFactor; ++p) {
-        const float v = std::fabs(sum(x + f, p));
-        peak = v > peak ? v : peak;
-      }
+    for (; f < n; ++f)  // the last frames, fewer than four; a NaN never enters std::max(peak, NaN)
+      for (std::uint32_t p = 1; p < kFactor; ++p) peak = std::max(peak, std::fabs(sum(x + f, p)));
     return peak;
   }
 
@@ -303,6 +302,7 @@ class TruePeakDetector {
   std::uint32_t channels_ = 1;
   std::uint32_t fill_ = kHistory;  // slot of the next frame
   float gain_ = 1.0f;              // see gain()
+  bool avx_ = true_peak_avx::supported();  // see setVectorWidth(); read once, off the audio thread
 };
 
 }  // namespace ringmix::engine
