@@ -158,8 +158,7 @@ class TruePeakDetector {
   // value can exceed gain() times the largest sample magnitude in its kernel's reach (the block
   // and the kTaps frames before it), so when that bound is at most `known` the block is only
   // appended to the history, at a memory copy's cost: a quiet passage, or one below a peak
-  // already read, costs next to nothing. Exact: the maximum it keeps is the one process() keeps.
-  // Digital silence in reach skips too (bound 0: every value is 0), so an idle master is cheap.
+  // already read, or digital silence (bound 0), costs next to nothing. Exact: the maximum it keeps is process()'s.
   float processAbove(const float* interleaved, std::uint32_t frames, float known) noexcept {
     if (bound(interleaved, frames) * gain_ <= known) {
       skip(interleaved, frames);
