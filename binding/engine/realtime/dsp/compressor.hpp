@@ -82,6 +82,9 @@ class Compressor {
   }
   void process(float* io, std::uint32_t frames) noexcept { process(io, nullptr, 0, frames); }
 
+  // Disabled and faded out: process() leaves the signal as it is.
+  bool bypassed() const noexcept { return !params_.enabled && wet_.settled(); }
+
   // The gain reduction applied (≥ 0 dB, makeup not included): its maximum over the last block.
   float gainReductionDb() const noexcept { return lastGr_; }
 

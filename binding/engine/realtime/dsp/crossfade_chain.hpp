@@ -65,6 +65,8 @@ class CrossfadeChain {
   bool idle() const noexcept { return !fading_ && cur_.sections() == 0; }
   bool fading() const noexcept { return fading_; }
   const BiquadChain& current() const noexcept { return cur_; }
+  // No section and no fade: process() leaves the signal as it is.
+  bool bypassed() const noexcept { return !fading_ && cur_.sections() == 0; }
 
   void process(float* io, std::uint32_t frames) noexcept {
     while (fading_ && frames > 0) {

@@ -54,6 +54,7 @@ class Equalizer {
   void reset() noexcept { chain_.reset(); }
 
   const BiquadChain& current() const noexcept { return chain_.current(); }
+  bool bypassed() const noexcept { return chain_.bypassed(); }
 
  private:
   double fs_ = 48000.0;

@@ -65,6 +65,9 @@ class Gate {
     channels_ == 2 ? run<2>(io, frames) : run<1>(io, frames);
   }
 
+  // Disabled and faded out: process() leaves the signal as it is.
+  bool bypassed() const noexcept { return !params_.enabled && wet_.settled(); }
+
   // Attenuation applied (≥ 0 dB): its maximum over the last block.
   float gainReductionDb() const noexcept { return lastGr_; }
 

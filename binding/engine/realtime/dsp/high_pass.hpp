@@ -47,6 +47,7 @@ class HighPass {
 
   // The sections in use (for tests and metering): empty when bypassed.
   const BiquadChain& current() const noexcept { return chain_.current(); }
+  bool bypassed() const noexcept { return chain_.bypassed(); }
 
  private:
   double fs_ = 48000.0;

@@ -40,8 +40,12 @@ class PeakProgrammeMeter {
     fall_ = std::pow(10.0, -kReturnDb / 20.0 / (kReturnSeconds * fs));
     rise_ = 1.0 / fall_;
     fallFrames_ = 0;
-    for (std::uint32_t j = 0; j < kLanes; ++j) lane0_[j] = static_cast<float>(std::pow(rise_, j / channels_));
+    for (std::uint32_t j = 0; j < kLanes; ++j) {
+      lane0_[j] = static_cast<float>(std::pow(rise_, j / channels_));
+      lane0Mono_[j] = static_cast<float>(std::pow(rise_, j));
+    }
     laneStep_ = static_cast<float>(std::pow(rise_, kLanes / channels_));
+    laneStepMono_ = static_cast<float>(std::pow(rise_, kLanes));
     holdFrames_ = static_cast<std::uint64_t>(std::llround(std::clamp(holdSeconds, 0.0, 60.0) * fs));
     reset();
   }
@@ -70,22 +74,43 @@ class PeakProgrammeMeter {
     double sumSq[kMaxChannels] = {};
   };
   void add(const float* interleaved, std::uint32_t frames, BlockLevels* levels = nullptr) noexcept {
+    addRuns(interleaved, frames, channels_, levels);
+  }
+  // Every channel carrying the same signal, given once (`frames` mono samples, a generator's):
+  // what add() reads for it on each channel, to float rounding (its lanes sum in another order).
+  void addMono(const float* x, std::uint32_t frames, BlockLevels* levels = nullptr) noexcept {
+    addRuns(x, frames, 1, levels);
+  }
+
+  // dBFS; -Infinity for digital silence.
+  float peakDb(std::uint32_t channel) const noexcept { return toDb(channel < channels_ ? chans_[channel].reading : 0.0); }
+  float holdDb(std::uint32_t channel) const noexcept { return toDb(channel < channels_ ? chans_[channel].hold : 0.0); }
+
+  std::uint32_t channels() const noexcept { return channels_; }
+  double fallPerSample() const noexcept { return fall_; }
+
+ private:
+  // add() over `ch` interleaved channels: channels_, or 1 for a signal every channel carries.
+  void addRuns(const float* interleaved, std::uint32_t frames, std::uint32_t ch, BlockLevels* levels) noexcept {
     // Long blocks in runs, so the rising weights stay small (fall^-8192 is 2.0 at 8 kHz).
-    for (; frames > kMaxRun; frames -= kMaxRun, interleaved += static_cast<std::size_t>(kMaxRun) * channels_)
-      add(interleaved, kMaxRun, levels);
-    if (frames == 0) return;
+    for (; frames > kMaxRun; frames -= kMaxRun, interleaved += static_cast<std::size_t>(kMaxRun) * ch)
+      addBlock(interleaved, kMaxRun, ch, levels);
+    if (frames > 0) addBlock(interleaved, frames, ch, levels);
+  }
+
+  void addBlock(const float* interleaved, std::uint32_t frames, std::uint32_t ch, BlockLevels* levels) noexcept {
     if (frames != fallFrames_) {
       fallFrames_ = frames;
       fallN_ = std::pow(fall_, static_cast<double>(frames));
       fallN1_ = std::pow(fall_, static_cast<double>(frames - 1));
     }
-    const std::uint32_t ch = channels_;
+    const bool mono = ch != channels_;
     float m[kLanes] = {}, top[kLanes] = {}, sq[kLanes] = {};
     if (kLanes % ch == 0) {
       // Lane j starts at frame j / ch and steps kLanes / ch frames.
       using simd::F4;
-      F4 w0 = F4::load(lane0_), w1 = F4::load(lane0_ + 4);
-      const F4 step = F4::fill(laneStep_);
+      F4 w0 = F4::load(mono ? lane0Mono_ : lane0_), w1 = F4::load((mono ? lane0Mono_ : lane0_) + 4);
+      const F4 step = F4::fill(mono ? laneStepMono_ : laneStep_);
       F4 m0 = F4::zero(), m1 = F4::zero(), t0 = F4::zero(), t1 = F4::zero(), q0 = F4::zero(), q1 = F4::zero();
       const std::size_t n = static_cast<std::size_t>(frames) * ch;
       std::size_t i = 0;
@@ -117,10 +142,12 @@ class PeakProgrammeMeter {
         }
     }
     const std::uint32_t stride = kLanes % ch == 0 ? ch : kLanes;
-    for (std::uint32_t c = 0; c < ch; ++c) {
+    std::int64_t monoPeakAt = -1;  // mono: where the peak is, found once for every channel
+    for (std::uint32_t c = 0; c < channels_; ++c) {
+      const std::uint32_t xc = mono ? 0 : c;  // the channel of x read
       float mc = 0.0f, peakc = 0.0f;
       double sumSq = 0.0;
-      for (std::uint32_t j = c; j < kLanes; j += stride)
+      for (std::uint32_t j = xc; j < kLanes; j += stride)
         mc = std::max(mc, m[j]), peakc = std::max(peakc, top[j]), sumSq += sq[j];
       if (levels) {
         levels->peak[c] = std::max(levels->peak[c], peakc);
@@ -131,7 +158,9 @@ class PeakProgrammeMeter {
       const double peak = peakc;
       if (std::max(peak, s.reading * fall_) >= s.hold) {
         // The block tops the hold: it holds the block's highest sample, from its last position.
-        const std::uint32_t k = lastFrameAt(interleaved, frames, c, peakc);
+        if (monoPeakAt < 0) monoPeakAt = lastFrameAt(interleaved, frames, ch, xc, peakc);
+        const auto k = static_cast<std::uint32_t>(monoPeakAt);
+        if (!mono) monoPeakAt = -1;
         s.hold = peak;
         s.age = frames - 1 - k;
         if (s.age > holdFrames_) s.hold = end, s.age = holdFrames_;
@@ -150,18 +179,9 @@ class PeakProgrammeMeter {
     }
   }
 
-  // dBFS; -Infinity for digital silence.
-  float peakDb(std::uint32_t channel) const noexcept { return toDb(channel < channels_ ? chans_[channel].reading : 0.0); }
-  float holdDb(std::uint32_t channel) const noexcept { return toDb(channel < channels_ ? chans_[channel].hold : 0.0); }
-
-  std::uint32_t channels() const noexcept { return channels_; }
-  double fallPerSample() const noexcept { return fall_; }
-
- private:
   // The last frame of the block whose channel c has magnitude `peak` (0 if none). A steady tone
   // tops its own hold every block, so this runs often: eight samples per step, newest first.
-  std::uint32_t lastFrameAt(const float* x, std::uint32_t frames, std::uint32_t c, float peak) const noexcept {
-    const std::uint32_t ch = channels_;
+  std::uint32_t lastFrameAt(const float* x, std::uint32_t frames, std::uint32_t ch, std::uint32_t c, float peak) const noexcept {
     std::size_t i = static_cast<std::size_t>(frames) * ch;
     if (kLanes % ch == 0) {
       // Lane j of an aligned group of eight holds channel j % ch: the lanes that are channel c.
@@ -198,6 +218,8 @@ class PeakProgrammeMeter {
   double rise_ = 1.0;             // 1 / fall_
   float lane0_[kLanes] = {};      // add()'s starting weights and step
   float laneStep_ = 1.0f;
+  float lane0Mono_[kLanes] = {};  // the same for addMono()'s one channel
+  float laneStepMono_ = 1.0f;
   std::uint32_t fallFrames_ = 0;  // the block length fallN_ is for
   double fallN_ = 1.0, fallN1_ = 1.0;  // fall_ to that power, and to one less
   std::uint64_t holdFrames_ = 0;

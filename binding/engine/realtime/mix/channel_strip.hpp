@@ -72,6 +72,34 @@ class ChannelStrip {
     }
   }
 
+  // A stereo input whose two channels are the same signal (a generator's), given once: `frames`
+  // mono samples in `io`. Mixes what process() would mix from that signal on both channels,
+  // bit for bit, and leaves the post-fader signal (both channels') in `io`. Only when
+  // monoReady(): nothing moving, and balance, whose gains take each channel to its own side
+  // only (the other product is x · 0, which adds nothing).
+  bool monoReady() const noexcept {
+    return in_ == 2 && out_ == 2 && settled() && pan_[0][1].current() == 0.0f && pan_[1][0].current() == 0.0f;
+  }
+  void processMono(float* __restrict io, float* __restrict bus, std::uint32_t frames) noexcept {
+    using simd::F4;
+    const float g = gain_.current(), left = pan_[0][0].current(), right = pan_[1][1].current();
+    const F4 gv = F4::fill(g), lr = F4::set(left, right, left, right);
+    const std::size_t n = frames;
+    std::size_t f = 0;
+    for (; f + 4 <= n; f += 4) {
+      const F4 x = F4::load(io + f) * gv;
+      x.store(io + f);
+      (F4::load(bus + 2 * f) + simd::dupLow(x) * lr).store(bus + 2 * f);
+      (F4::load(bus + 2 * f + 4) + simd::dupHigh(x) * lr).store(bus + 2 * f + 4);
+    }
+    for (; f < n; ++f) {
+      const float x = io[f] * g;
+      io[f] = x;
+      bus[2 * f] += x * left;
+      bus[2 * f + 1] += x * right;
+    }
+  }
+
  private:
   bool settled() const noexcept {
     return gain_.settled() && pan_[0][0].settled() && pan_[0][1].settled() && pan_[1][0].settled() &&

@@ -45,6 +45,11 @@ class InputDsp {
     compressor_.process(io, sidechain, sidechainChannels, frames);
   }
 
+  // Every block disabled and faded out: the processing leaves the signal as it is.
+  bool bypassed() const noexcept {
+    return highPass_.bypassed() && gate_.bypassed() && eq_.bypassed() && compressor_.bypassed();
+  }
+
   std::uint32_t sidechainId() const noexcept { return sidechainId_; }
   // What the dynamics take off now: the compressor's and the gate's, summed (both act in series).
   float gainReductionDb() const noexcept { return compressor_.gainReductionDb() + gate_.gainReductionDb(); }

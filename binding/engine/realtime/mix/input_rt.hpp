@@ -50,6 +50,8 @@ struct InputRt {
   // itself, with no ring in between (VirtualSource::enableDirect()); null otherwise, and once it
   // left direct mode (the engine clears it, between cycles).
   VirtualSource* direct = nullptr;
+  // This cycle, direct and carried as one channel (MixCycle::run()): `buffer` holds mono samples.
+  bool mono = false;
   // Duplex: the input's device is the master clock's device, opened as one stream with it; the
   // cycle copies these channels of the callback's input buffer into the ring just before pulling.
   bool duplex = false;

@@ -11,6 +11,20 @@
 
 namespace ringmix::engine {
 
+namespace {
+
+// The front blocks of a stereo input carried as one channel (MixCycle::run()). Bypassed, they leave
+// the signal alone but keep their filters' input history (its last two frames, for a warm start
+// once enabled): they get those frames, the one channel on both.
+void frontOfMono(InputDsp& dsp, const float* mono, std::uint32_t frames) noexcept {
+  const std::uint32_t n = frames < 2 ? frames : 2;
+  float last[4];
+  for (std::uint32_t i = 0; i < n; ++i) last[2 * i] = last[2 * i + 1] = mono[frames - n + i];
+  dsp.processFront(last, n);
+}
+
+}  // namespace
+
 MixCycle::MixCycle(const EngineConfig& config, const CycleLinks& links)
     : config_(config),
       links_(links),
@@ -152,13 +166,25 @@ std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t timeNs, std::int6
   float* bus = bus_;
   std::memset(bus, 0, static_cast<std::size_t>(frames) * out * sizeof(float));
 
+  // A direct generator's channels are one signal: with nothing in its strip to make them differ
+  // (its blocks bypassed, its fader and pan still) it is rendered, mixed and metered once, not per
+  // channel. Not while any compressor listens to another input: a sidechain reads interleaved frames.
+  bool sidechains = false;
+  for (std::uint32_t i = 0; i < inputCount_; ++i) sidechains = sidechains || inputs_[i]->dsp.sidechainId() != 0;
+
   // Every input pulled and through its front blocks first, so that any of them can be another's
   // sidechain this cycle; then compressors, faders and pans into the bus.
   for (std::uint32_t i = 0; i < inputCount_; ++i) {
     InputRt& in = *inputs_[i];
     if (in.direct) {
-      in.direct->renderDirect(in.buffer, frames);
+      in.mono = !sidechains && in.dsp.bypassed() && in.strip.monoReady();
+      in.direct->renderDirect(in.buffer, frames, in.mono);
+      if (in.mono) {
+        frontOfMono(in.dsp, in.buffer, frames);
+        continue;
+      }
     } else {
+      in.mono = false;
       if (in.duplex) feedDuplex(in, deviceIn, deviceInChannels, frames, scratch_);
       const PullOutcome pulled = pullInput(in, in.buffer, frames, config_.periodFrames, master);
       if (pulled.resynced) links_.events.tryPush(Event{EventType::Resync, in.id, stats_.frames(), pulled.errorFrames});
@@ -169,10 +195,15 @@ std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t timeNs, std::int6
     InputRt& in = *inputs_[i];
     const InputRt* side = sidechainOf(in);
     in.dsp.processCompressor(in.buffer, side ? side->buffer : nullptr, side ? side->channels : 0, frames);
-    in.strip.process(in.buffer, bus, frames);
     // Both meters read the post-fader signal; the peak programme meter's pass measures it for both.
     PeakProgrammeMeter::BlockLevels levels;
-    in.ppm.add(in.buffer, frames, &levels);
+    if (in.mono) {
+      in.strip.processMono(in.buffer, bus, frames);
+      in.ppm.addMono(in.buffer, frames, &levels);
+    } else {
+      in.strip.process(in.buffer, bus, frames);
+      in.ppm.add(in.buffer, frames, &levels);
+    }
     in.meter.addBlock(levels, in.channels, frames);
   }
 

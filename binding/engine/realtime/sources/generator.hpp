@@ -40,39 +40,43 @@ class Generator {
   }
 
   // Writes `frames` interleaved frames of `channels` channels.
-  void render(float* out, std::uint32_t frames) noexcept {
+  void render(float* out, std::uint32_t frames) noexcept { render(out, frames, channels_); }
+  // Writes `frames` samples: one channel of what render() writes (every channel is the same).
+  void renderMono(float* out, std::uint32_t frames) noexcept { render(out, frames, 1); }
+
+  std::uint32_t channels() const noexcept { return channels_; }
+
+ private:
+  void render(float* out, std::uint32_t frames, std::uint32_t channels) noexcept {
     if (params_.kind == GeneratorKind::Sine) {
-      // In blocks (each render() re-anchors the oscillator on its exact phase). Mono and stereo
-      // straight into out; more channels: a mono run copied to each.
+      // In blocks of kBlock. Mono and stereo straight into out; more channels: a mono run copied
+      // to each.
       for (std::uint32_t done = 0; done < frames;) {
         const std::uint32_t n = frames - done < kBlock ? frames - done : kBlock;
-        float* o = out + static_cast<std::size_t>(done) * channels_;
-        if (channels_ == 2) {
+        float* o = out + static_cast<std::size_t>(done) * channels;
+        if (channels == 2) {
           sine_.render<2>(o, n, amplitude_);
-        } else if (channels_ == 1) {
+        } else if (channels == 1) {
           sine_.render<1>(o, n, amplitude_);
         } else {
           sine_.render<1>(block_, n, amplitude_);
           for (std::uint32_t i = 0; i < n; ++i)
-            for (std::uint32_t c = 0; c < channels_; ++c) o[i * channels_ + c] = block_[i];
+            for (std::uint32_t c = 0; c < channels; ++c) o[i * channels + c] = block_[i];
         }
         done += n;
       }
       return;
     }
     if (params_.kind == GeneratorKind::Silence) {
-      std::fill(out, out + static_cast<std::size_t>(frames) * channels_, 0.0f);
+      std::fill(out, out + static_cast<std::size_t>(frames) * channels, 0.0f);
       return;
     }
     for (std::uint32_t i = 0; i < frames; ++i) {
       const float v = nextSample();
-      for (std::uint32_t c = 0; c < channels_; ++c) out[i * channels_ + c] = v;
+      for (std::uint32_t c = 0; c < channels; ++c) out[i * channels + c] = v;
     }
   }
 
-  std::uint32_t channels() const noexcept { return channels_; }
-
- private:
   float nextSample() noexcept {
     switch (params_.kind) {
       case GeneratorKind::Sine:  // rendered in blocks (render())

@@ -83,10 +83,11 @@ class VirtualSource {
     lastMaster_ = masterFrames;
   }
 
-  // Mix cycle, direct: the next `frames` frames of the signal, and the last kDelay of them kept
+  // Mix cycle, direct: the next `frames` frames of the signal into `out`, interleaved, or with
+  // `mono` one channel of them (every channel carries the same). The last kDelay frames are kept
   // (a resampler's history, should the input leave direct mode).
-  void renderDirect(float* out, std::uint32_t frames) noexcept {
-    const std::size_t ch = channels_;
+  void renderDirect(float* out, std::uint32_t frames, bool mono = false) noexcept {
+    const std::size_t ch = mono ? 1 : channels_;
     std::uint32_t done = 0;
     if (!directStarted_) {
       directStarted_ = true;
@@ -102,15 +103,10 @@ class VirtualSource {
       std::fill(out, out + done * ch, 0.0f);
       silence_ -= done;
     }
-    generator_.render(out + done * ch, frames - done);
+    if (mono) generator_.renderMono(out + done, frames - done);
+    else generator_.render(out + done * ch, frames - done);
     produced_ += frames - done, delivered_ += frames - done;
-    // The tail: the newest kDelay frames played, silence included.
-    if (frames >= kDelay) {
-      std::copy(out + (frames - kDelay) * ch, out + frames * ch, tail_);
-    } else {
-      std::copy(tail_ + frames * ch, tail_ + kDelay * ch, tail_);
-      std::copy(out, out + frames * ch, tail_ + (kDelay - frames) * ch);
-    }
+    keepTail(out, frames, ch);
   }
 
   // Simulated clock, direct, at a cycle's start (the clock was skewed: the signal must go through
@@ -124,7 +120,8 @@ class VirtualSource {
     direct_ = false;
     if (!directStarted_ || silence_ > 0) return false;
     const std::size_t ch = channels_;
-    std::copy(tail_, tail_ + kDelay * ch, window);
+    for (std::uint32_t i = 0; i < kDelay; ++i)
+      for (std::size_t c = 0; c < ch; ++c) window[i * ch + c] = tail_[i];
     generator_.render(window + kDelay * ch, kDelay);
     produced_ += kDelay, delivered_ += kDelay;
     consumed = produced_;
@@ -159,6 +156,20 @@ class VirtualSource {
                                                                (sampleRate_ * ratio_)));
   }
 
+  // The newest kDelay frames played (silence included) into tail_, from `frames` frames of `ch`
+  // interleaved channels: one channel of them, as every channel carries the same.
+  void keepTail(const float* out, std::uint32_t frames, std::size_t ch) noexcept {
+    const std::uint32_t take = std::min(frames, kDelay);
+    if (take < kDelay) std::copy(tail_ + take, tail_ + kDelay, tail_);
+    float* to = tail_ + (kDelay - take);
+    const float* from = out + (frames - take) * ch;
+    if (ch == 1) {
+      std::copy(from, from + take, to);
+    } else {
+      for (std::uint32_t i = 0; i < take; ++i) to[i] = from[i * ch];
+    }
+  }
+
   void produce(std::uint64_t frames) noexcept {
     while (frames > 0) {
       const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(frames, periodFrames_));
@@ -189,7 +200,7 @@ class VirtualSource {
   std::int64_t directOffset_ = 0;
   std::uint32_t directFill_ = 0;
   std::uint64_t silence_ = 0;  // frames of silence still to play before the signal
-  float tail_[kDirectDelay * 2] = {};  // the newest kDelay frames played (at most two channels)
+  float tail_[kDirectDelay] = {};  // the newest kDelay frames played: one channel (all are the same)
   // Wall clock.
   std::int64_t startNs_ = 0;
   std::int64_t anchorNs_ = 0;
