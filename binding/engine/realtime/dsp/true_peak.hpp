@@ -67,7 +67,7 @@ class TruePeakDetector {
   std::uint32_t channels() const noexcept { return channels_; }
 
   // Frames per block FIR vector: 8 (AVX; the default where the CPU has it) or 4, for the tests.
-  void setVectorWidth(std::uint32_t w) noexcept { avx_ = w == 8 && true_peak_avx::supported(); }
+  void setVectorWidth(std::uint32_t w) noexcept { avx_ = w == 8 && simd::kCpuHasAvx; }
   std::uint32_t vectorWidth() const noexcept { return avx_ ? 8 : 4; }
 
   // Pushes one frame (channels() samples). Writes, for the frame kDelayFrames earlier, its
@@ -301,7 +301,7 @@ class TruePeakDetector {
   std::uint32_t channels_ = 1;
   std::uint32_t fill_ = kHistory;  // slot of the next frame
   float gain_ = 1.0f;              // see gain()
-  bool avx_ = true_peak_avx::supported();  // see setVectorWidth(); read once, off the audio thread
+  bool avx_ = simd::kCpuHasAvx;  // see setVectorWidth()
 };
 
 }  // namespace ringmix::engine

@@ -11,28 +11,21 @@
 //
 // Elsewhere (AArch64/NEON, MSVC, 32-bit x86) kAvailable is false and the functions are stubs
 // that are never called: the detector compiles to the SSE/NEON code alone.
-// Real-time code: arithmetic only (supported() is for constructors).
+// Real-time code: arithmetic only. Whether the CPU has AVX: simd::kCpuHasAvx (cpu_avx.hpp).
 #pragma once
 
 #include <cstdint>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include "engine/realtime/dsp/cpu_avx.hpp"
+
+#if defined(RINGMIX_AVX_KERNELS)
 #include <immintrin.h>
-#define RINGMIX_TRUE_PEAK_AVX 1
 #endif
 
 namespace ringmix::engine::true_peak_avx {
 
-#if defined(RINGMIX_TRUE_PEAK_AVX)
+#if defined(RINGMIX_AVX_KERNELS)
 inline constexpr bool kAvailable = true;
-
-// Whether this CPU and OS run AVX (libgcc checks the OS saves the YMM registers). Reads the
-// CPU model libgcc records at load; __builtin_cpu_init() first in case a static constructor
-// calls this before libgcc's has run.
-inline bool supported() noexcept {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx");
-}
 
 // One phase (its kTaps coefficients c, oldest tap first) of the eight frames whose windows start
 // at w .. w + 7. The coefficient is broadcast from the phase's row: the same float the SSE path
@@ -80,7 +73,6 @@ __attribute__((target("avx"))) void oversample(const float (*coef)[kTaps], const
 }
 #else
 inline constexpr bool kAvailable = false;
-inline bool supported() noexcept { return false; }
 template <std::uint32_t kTaps, std::uint32_t kFactor>
 float peak(const float (*)[kTaps], const float*, std::uint32_t) noexcept {
   return 0.0f;
