@@ -227,7 +227,10 @@ export interface InputMetrics {
   peakDb: number[];
   /** Post-fader RMS per input channel, dBFS. */
   rmsDb: number[];
-  /** Frames waiting in the input's ring. */
+  /**
+   * Frames waiting in the input's ring (0 for a generator the simulated clock's cycle renders
+   * itself: one at 0 ppm, compensated).
+   */
   fillFrames: number;
   /** Cycles that found fewer frames than they needed (padded with silence). */
   underruns: number;
@@ -240,9 +243,16 @@ export interface InputMetrics {
   ratio: number;
   /** The input's clock against the master's, in ppm, as measured (0 for push inputs not compensated). */
   clockPpm: number;
-  /** Compensated and holding its target latency (always true for a duplex input). */
+  /**
+   * Compensated and holding its target latency (always true for a duplex input, and for a
+   * generator the simulated clock's cycle renders itself).
+   */
   locked: boolean;
-  /** Frames waiting for the mix (smoothed over the input's callbacks), in mix frames. */
+  /**
+   * Frames waiting for the mix (smoothed over the input's callbacks), in mix frames. For a
+   * generator the simulated clock's cycle renders itself, the fill its ring would hold: the
+   * signal keeps that ring's time line.
+   */
   latencyFrames: number;
   /** Hard re-syncs: the latency was beyond repair by resampling and was reset at once. */
   resyncs: number;

@@ -141,7 +141,7 @@ async function main() {
       version: require(path.join(__dirname, '..', '..', 'package.json')).version,
       clock: 'simulated',
       periodFrames: g.PERIOD_FRAMES,
-      generators: 'defaults: 0 ppm, on the mixer\'s clock (drift compensation holds the ratio at exactly 1: no resampling)',
+      generators: 'defaults: 0 ppm, on the mixer\'s clock: rendered by the mix cycle itself, no ring or resampler between (ARCHITECTURE.md, "direct")',
       timed: 'mixer.advance() over the whole span in 1 s calls, with the tap read after each into one preallocated buffer; not the mixer and inputs set-up (setupS) nor close()',
     },
     nwa: {

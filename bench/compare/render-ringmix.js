@@ -40,7 +40,7 @@ function build(graph, count) {
       gainDb: s.gainDb,
       pan: s.pan,
       // Defaults: a generator at 0 ppm is on the mixer's own clock, like a Web Audio oscillator
-      // on its context's, and passes through its drift compensation unresampled.
+      // on its context's, and the cycle renders it itself (ARCHITECTURE.md, "direct").
       ...(graph === 'B'
         ? { eq: g.EQ, compressor: { ...g.STRIP_COMPRESSOR, makeupDb: g.webAudioMakeupDb(g.STRIP_COMPRESSOR) } }
         : {}),
