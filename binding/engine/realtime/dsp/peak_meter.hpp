@@ -143,12 +143,15 @@ class PeakProgrammeMeter {
     }
     const std::uint32_t stride = kLanes % ch == 0 ? ch : kLanes;
     std::int64_t monoPeakAt = -1;  // mono: where the peak is, found once for every channel
+    float mc = 0.0f, peakc = 0.0f;  // channel c's lanes combined (mono: once, the same for all)
+    double sumSq = 0.0;
     for (std::uint32_t c = 0; c < channels_; ++c) {
       const std::uint32_t xc = mono ? 0 : c;  // the channel of x read
-      float mc = 0.0f, peakc = 0.0f;
-      double sumSq = 0.0;
-      for (std::uint32_t j = xc; j < kLanes; j += stride)
-        mc = std::max(mc, m[j]), peakc = std::max(peakc, top[j]), sumSq += sq[j];
+      if (c == 0 || !mono) {
+        mc = 0.0f, peakc = 0.0f, sumSq = 0.0;
+        for (std::uint32_t j = xc; j < kLanes; j += stride)
+          mc = std::max(mc, m[j]), peakc = std::max(peakc, top[j]), sumSq += sq[j];
+      }
       if (levels) {
         levels->peak[c] = std::max(levels->peak[c], peakc);
         levels->sumSq[c] += sumSq;
