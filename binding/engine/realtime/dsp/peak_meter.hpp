@@ -122,8 +122,7 @@ class PeakProgrammeMeter {
       std::size_t i = 0;
       float w[kLanes];
       if (peak_meter_avx::kAvailable && avx_) {
-        std::copy(lane0, lane0 + kLanes, w);
-        i = peak_meter_avx::lanes(interleaved, n, w, laneStep, m, top, sq);
+        i = peak_meter_avx::lanes(interleaved, n, lane0, laneStep, m, top, sq, w);
       } else {
         using simd::F4;
         F4 w0 = F4::load(lane0), w1 = F4::load(lane0 + 4);

@@ -27,14 +27,15 @@ namespace ringmix::engine::peak_meter_avx {
 #if defined(RINGMIX_AVX_KERNELS)
 inline constexpr bool kAvailable = true;
 
-// Over the whole groups of eight of x[0 .. n - 1], from the weights w (eight lanes) stepping by
+// Over the whole groups of eight of x[0 .. n - 1], from the weights w0 (eight lanes) stepping by
 // `step`: each lane's weighted maximum into m, maximum into top, sum of squares into sq (all eight
-// starting at zero), and the weights for the next group back into w. Returns the samples read
-// (n rounded down to a multiple of eight).
-__attribute__((target("avx"))) inline std::size_t lanes(const float* x, std::size_t n, float* w, float step, float* m,
-                                                        float* top, float* sq) noexcept {
+// starting at zero), and the weights for the next group into w. Returns the samples read (n
+// rounded down to a multiple of eight). (w0 is the meter's own, written long before: a copy
+// written just before would be read back by one 32-byte load, which no store forwards to.)
+__attribute__((target("avx"))) inline std::size_t lanes(const float* x, std::size_t n, const float* w0, float step,
+                                                        float* m, float* top, float* sq, float* w) noexcept {
   const __m256 sign = _mm256_set1_ps(-0.0f), s = _mm256_set1_ps(step);
-  __m256 wv = _mm256_loadu_ps(w), mv = _mm256_setzero_ps(), tv = _mm256_setzero_ps(), qv = _mm256_setzero_ps();
+  __m256 wv = _mm256_loadu_ps(w0), mv = _mm256_setzero_ps(), tv = _mm256_setzero_ps(), qv = _mm256_setzero_ps();
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     const __m256 a = _mm256_andnot_ps(sign, _mm256_loadu_ps(x + i));
@@ -48,7 +49,9 @@ __attribute__((target("avx"))) inline std::size_t lanes(const float* x, std::siz
 }
 #else
 inline constexpr bool kAvailable = false;
-inline std::size_t lanes(const float*, std::size_t, float*, float, float*, float*, float*) noexcept { return 0; }
+inline std::size_t lanes(const float*, std::size_t, const float*, float, float*, float*, float*, float*) noexcept {
+  return 0;
+}
 #endif
 
 }  // namespace ringmix::engine::peak_meter_avx
