@@ -9,7 +9,8 @@
 //
 // The fall is a constant factor per sample (linear in dB), kept in double: at 384 kHz it is
 // 1 - 3.5e-6 per sample, which float would round to a decay 2 % off. Cost: a multiply and two
-// compares per sample, in four lanes (see add()). Real-time code: no allocation.
+// compares per sample, in eight lanes (see add(); one AVX vector where the CPU has it,
+// peak_meter_avx.hpp, else two SSE/NEON ones: the same bits). Real-time code: no allocation.
 #pragma once
 
 #include <algorithm>
@@ -19,6 +20,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "engine/realtime/dsp/cpu_avx.hpp"
+#include "engine/realtime/dsp/peak_meter_avx.hpp"
 #include "engine/realtime/dsp/simd.hpp"
 
 namespace ringmix::engine {
@@ -87,6 +90,11 @@ class PeakProgrammeMeter {
   float holdDb(std::uint32_t channel) const noexcept { return toDb(channel < channels_ ? chans_[channel].hold : 0.0); }
 
   std::uint32_t channels() const noexcept { return channels_; }
+
+  // The lane loop eight samples per AVX vector (8, where the CPU has AVX: the default) or in two
+  // four-lane vectors (4): the same readings and levels, bit for bit. For tests and benchmarks.
+  void setVectorWidth(std::uint32_t w) noexcept { avx_ = w == 8 && simd::kCpuHasAvx; }
+  std::uint32_t vectorWidth() const noexcept { return avx_ ? 8 : 4; }
   double fallPerSample() const noexcept { return fall_; }
 
  private:
@@ -108,22 +116,28 @@ class PeakProgrammeMeter {
     float m[kLanes] = {}, top[kLanes] = {}, sq[kLanes] = {};
     if (kLanes % ch == 0) {
       // Lane j starts at frame j / ch and steps kLanes / ch frames.
-      using simd::F4;
-      F4 w0 = F4::load(mono ? lane0Mono_ : lane0_), w1 = F4::load((mono ? lane0Mono_ : lane0_) + 4);
-      const F4 step = F4::fill(mono ? laneStepMono_ : laneStep_);
-      F4 m0 = F4::zero(), m1 = F4::zero(), t0 = F4::zero(), t1 = F4::zero(), q0 = F4::zero(), q1 = F4::zero();
+      const float* lane0 = mono ? lane0Mono_ : lane0_;
+      const float laneStep = mono ? laneStepMono_ : laneStep_;
       const std::size_t n = static_cast<std::size_t>(frames) * ch;
       std::size_t i = 0;
-      for (; i + kLanes <= n; i += kLanes) {
-        const F4 a0 = simd::abs(F4::load(interleaved + i)), a1 = simd::abs(F4::load(interleaved + i + 4));
-        m0 = simd::maxInto(a0 * w0, m0), m1 = simd::maxInto(a1 * w1, m1);  // a NaN never enters
-        t0 = simd::maxInto(a0, t0), t1 = simd::maxInto(a1, t1);
-        q0 = q0 + a0 * a0, q1 = q1 + a1 * a1;
-        w0 = w0 * step, w1 = w1 * step;
-      }
       float w[kLanes];
-      m0.store(m), m1.store(m + 4), t0.store(top), t1.store(top + 4), w0.store(w), w1.store(w + 4);
-      q0.store(sq), q1.store(sq + 4);
+      if (peak_meter_avx::kAvailable && avx_) {
+        i = peak_meter_avx::lanes(interleaved, n, lane0, laneStep, m, top, sq, w);
+      } else {
+        using simd::F4;
+        F4 w0 = F4::load(lane0), w1 = F4::load(lane0 + 4);
+        const F4 step = F4::fill(laneStep);
+        F4 m0 = F4::zero(), m1 = F4::zero(), t0 = F4::zero(), t1 = F4::zero(), q0 = F4::zero(), q1 = F4::zero();
+        for (; i + kLanes <= n; i += kLanes) {
+          const F4 a0 = simd::abs(F4::load(interleaved + i)), a1 = simd::abs(F4::load(interleaved + i + 4));
+          m0 = simd::maxInto(a0 * w0, m0), m1 = simd::maxInto(a1 * w1, m1);  // a NaN never enters
+          t0 = simd::maxInto(a0, t0), t1 = simd::maxInto(a1, t1);
+          q0 = q0 + a0 * a0, q1 = q1 + a1 * a1;
+          w0 = w0 * step, w1 = w1 * step;
+        }
+        m0.store(m), m1.store(m + 4), t0.store(top), t1.store(top + 4), w0.store(w), w1.store(w + 4);
+        q0.store(sq), q1.store(sq + 4);
+      }
       for (std::uint32_t j = 0; j < kLanes && i + j < n; ++j) {  // the tail: fewer than kLanes
         const float a = std::fabs(interleaved[i + j]), d = a * w[j];
         m[j] = d > m[j] ? d : m[j];
@@ -143,12 +157,15 @@ class PeakProgrammeMeter {
     }
     const std::uint32_t stride = kLanes % ch == 0 ? ch : kLanes;
     std::int64_t monoPeakAt = -1;  // mono: where the peak is, found once for every channel
+    float mc = 0.0f, peakc = 0.0f;  // channel c's lanes combined (mono: once, the same for all)
+    double sumSq = 0.0;
     for (std::uint32_t c = 0; c < channels_; ++c) {
       const std::uint32_t xc = mono ? 0 : c;  // the channel of x read
-      float mc = 0.0f, peakc = 0.0f;
-      double sumSq = 0.0;
-      for (std::uint32_t j = xc; j < kLanes; j += stride)
-        mc = std::max(mc, m[j]), peakc = std::max(peakc, top[j]), sumSq += sq[j];
+      if (c == 0 || !mono) {
+        mc = 0.0f, peakc = 0.0f, sumSq = 0.0;
+        for (std::uint32_t j = xc; j < kLanes; j += stride)
+          mc = std::max(mc, m[j]), peakc = std::max(peakc, top[j]), sumSq += sq[j];
+      }
       if (levels) {
         levels->peak[c] = std::max(levels->peak[c], peakc);
         levels->sumSq[c] += sumSq;
@@ -223,6 +240,7 @@ class PeakProgrammeMeter {
   std::uint32_t fallFrames_ = 0;  // the block length fallN_ is for
   double fallN_ = 1.0, fallN1_ = 1.0;  // fall_ to that power, and to one less
   std::uint64_t holdFrames_ = 0;
+  bool avx_ = simd::kCpuHasAvx;  // see setVectorWidth()
 };
 
 }  // namespace ringmix::engine

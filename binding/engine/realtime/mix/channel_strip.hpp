@@ -9,7 +9,9 @@
 #include <cmath>
 #include <cstdint>
 
+#include "engine/realtime/dsp/cpu_avx.hpp"
 #include "engine/realtime/dsp/simd.hpp"
+#include "engine/realtime/mix/channel_strip_avx.hpp"
 #include "engine/realtime/mix/pan_law.hpp"
 #include "engine/realtime/mix/ramp.hpp"
 
@@ -43,6 +45,11 @@ class ChannelStrip {
 
   StripParams& params() noexcept { return params_; }
   const StripParams& params() const noexcept { return params_; }
+
+  // The block-constant loops eight floats per AVX vector (8, where the CPU has AVX: the default)
+  // or four per SSE/NEON vector (4): the same bits (channel_strip_avx.hpp). For tests and benchmarks.
+  void setVectorWidth(std::uint32_t w) noexcept { avx_ = w == 8 && simd::kCpuHasAvx; }
+  std::uint32_t vectorWidth() const noexcept { return avx_ ? 8 : 4; }
 
   // After any parameter (or the mixer's solo state) changes: ramp toward the new targets.
   void retarget(bool anySolo) noexcept {
@@ -85,7 +92,7 @@ class ChannelStrip {
     const float g = gain_.current(), left = pan_[0][0].current(), right = pan_[1][1].current();
     const F4 gv = F4::fill(g), lr = F4::set(left, right, left, right);
     const std::size_t n = frames;
-    std::size_t f = 0;
+    std::size_t f = channel_strip_avx::kAvailable && avx_ ? channel_strip_avx::mono(io, bus, n, g, left, right) : 0;
     for (; f + 4 <= n; f += 4) {
       const F4 x = F4::load(io + f) * gv;
       x.store(io + f);
@@ -122,7 +129,7 @@ class ChannelStrip {
       // twice as much).
       using simd::F4;
       const F4 gv = F4::fill(g), left = F4::set(p00, p01, p00, p01), right = F4::set(p10, p11, p10, p11);
-      std::size_t f = 0;
+      std::size_t f = channel_strip_avx::kAvailable && avx_ ? channel_strip_avx::stereo(io, bus, n, g, p00, p01, p10, p11) : 0;
       for (; f + 2 <= n; f += 2) {
         const F4 x = F4::load(io + 2 * f) * gv;
         x.store(io + 2 * f);
@@ -155,6 +162,7 @@ class ChannelStrip {
   StripParams params_{};
   LinearRamp gain_;
   LinearRamp pan_[2][2];
+  bool avx_ = simd::kCpuHasAvx;  // see setVectorWidth()
 };
 
 }  // namespace ringmix::engine
