@@ -30,6 +30,11 @@ class BiquadChain {
     ++n_;
   }
   int sections() const noexcept { return n_; }
+  // process() of a chain without sections (bypass), which only keeps the last two input frames.
+  void keepLast(const float* io, std::uint32_t frames, std::uint32_t channels) noexcept {
+    if (frames == 0) return;
+    channels == 2 ? remember<2>(io, frames) : remember<1>(io, frames);
+  }
   const BiquadCoefs& coefs(int k) const noexcept { return c_[k]; }
 
   bool sameDesign(const BiquadChain& o) const noexcept {

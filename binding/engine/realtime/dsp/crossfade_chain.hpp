@@ -67,6 +67,8 @@ class CrossfadeChain {
   const BiquadChain& current() const noexcept { return cur_; }
   // No section and no fade: process() leaves the signal as it is.
   bool bypassed() const noexcept { return !fading_ && cur_.sections() == 0; }
+  // process() while bypassed(): keeps the last input frames (a warm start's history), inline.
+  void keepLast(const float* io, std::uint32_t frames) noexcept { cur_.keepLast(io, frames, channels_); }
 
   void process(float* io, std::uint32_t frames) noexcept {
     while (fading_ && frames > 0) {

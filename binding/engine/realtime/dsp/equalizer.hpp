@@ -55,6 +55,7 @@ class Equalizer {
 
   const BiquadChain& current() const noexcept { return chain_.current(); }
   bool bypassed() const noexcept { return chain_.bypassed(); }
+  void keepLast(const float* io, std::uint32_t frames) noexcept { chain_.keepLast(io, frames); }  // see CrossfadeChain
 
  private:
   double fs_ = 48000.0;

@@ -48,6 +48,7 @@ class HighPass {
   // The sections in use (for tests and metering): empty when bypassed.
   const BiquadChain& current() const noexcept { return chain_.current(); }
   bool bypassed() const noexcept { return chain_.bypassed(); }
+  void keepLast(const float* io, std::uint32_t frames) noexcept { chain_.keepLast(io, frames); }  // see CrossfadeChain
 
  private:
   double fs_ = 48000.0;

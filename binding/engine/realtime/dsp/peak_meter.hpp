@@ -163,8 +163,13 @@ class PeakProgrammeMeter {
       const std::uint32_t xc = mono ? 0 : c;  // the channel of x read
       if (c == 0 || !mono) {
         mc = 0.0f, peakc = 0.0f, sumSq = 0.0;
-        for (std::uint32_t j = xc; j < kLanes; j += stride)
-          mc = std::max(mc, m[j]), peakc = std::max(peakc, top[j]), sumSq += sq[j];
+        if (stride == 1) {  // one channel in every lane: a fixed loop, unrolled straight
+          for (std::uint32_t j = 0; j < kLanes; ++j)
+            mc = std::max(mc, m[j]), peakc = std::max(peakc, top[j]), sumSq += sq[j];
+        } else {
+          for (std::uint32_t j = xc; j < kLanes; j += stride)
+            mc = std::max(mc, m[j]), peakc = std::max(peakc, top[j]), sumSq += sq[j];
+        }
       }
       if (levels) {
         levels->peak[c] = std::max(levels->peak[c], peakc);

@@ -45,6 +45,14 @@ class InputDsp {
     compressor_.process(io, sidechain, sidechainChannels, frames);
   }
 
+  // processFront() while bypassed(), without its calls: the filters keep their last input frames
+  // (a warm start's history) and the gate its bypass state; the signal is left alone.
+  void bypassFront(float* io, std::uint32_t frames) noexcept {
+    highPass_.keepLast(io, frames);
+    gate_.process(io, frames);
+    eq_.keepLast(io, frames);
+  }
+
   // Every block disabled and faded out: the processing leaves the signal as it is.
   bool bypassed() const noexcept {
     return highPass_.bypassed() && gate_.bypassed() && eq_.bypassed() && compressor_.bypassed();

@@ -99,7 +99,7 @@ class WindowMeter {
       c.sumSq[next_] = c.blockSumSq;
     }
     frames_[next_] = frames;
-    next_ = (next_ + 1) % window_;
+    next_ = next_ + 1 == window_ ? 0 : next_ + 1;  // not %: a division per input per cycle
   }
 
   // dBFS over the window; -Infinity for digital silence.

@@ -20,7 +20,7 @@ void frontOfMono(InputDsp& dsp, const float* mono, std::uint32_t frames) noexcep
   const std::uint32_t n = frames < 2 ? frames : 2;
   float last[4];
   for (std::uint32_t i = 0; i < n; ++i) last[2 * i] = last[2 * i + 1] = mono[frames - n + i];
-  dsp.processFront(last, n);
+  dsp.bypassFront(last, n);
 }
 
 }  // namespace

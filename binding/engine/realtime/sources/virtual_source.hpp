@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 
 #include "engine/realtime/drift/clock_stamp.hpp"
@@ -159,6 +160,10 @@ class VirtualSource {
   // The newest kDelay frames played (silence included) into tail_, from `frames` frames of `ch`
   // interleaved channels: one channel of them, as every channel carries the same.
   void keepTail(const float* out, std::uint32_t frames, std::size_t ch) noexcept {
+    if (ch == 1 && frames >= kDelay) {  // the usual case: one fixed-size copy, inlined
+      std::memcpy(tail_, out + (frames - kDelay), sizeof tail_);
+      return;
+    }
     const std::uint32_t take = std::min(frames, kDelay);
     if (take < kDelay) std::copy(tail_ + take, tail_ + kDelay, tail_);
     float* to = tail_ + (kDelay - take);
