@@ -118,6 +118,7 @@ struct D2 {
   static D2 set(double lane0, double lane1) noexcept { return {_mm_set_pd(lane1, lane0)}; }
   // Two consecutive floats, widened.
   static D2 widen(const float* p) noexcept { return {_mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(p))))}; }
+  static D2 load(const double* p) noexcept { return {_mm_loadu_pd(p)}; }
   void store(double* p) const noexcept { _mm_storeu_pd(p, v); }
   double lane0() const noexcept { return _mm_cvtsd_f64(v); }
   double lane1() const noexcept { return _mm_cvtsd_f64(_mm_unpackhi_pd(v, v)); }
@@ -139,6 +140,7 @@ struct D2 {
   static D2 fill(double x) noexcept { return {vdupq_n_f64(x)}; }
   static D2 set(double lane0, double lane1) noexcept { return {vsetq_lane_f64(lane1, vdupq_n_f64(lane0), 1)}; }
   static D2 widen(const float* p) noexcept { return {vcvt_f64_f32(vld1_f32(p))}; }
+  static D2 load(const double* p) noexcept { return {vld1q_f64(p)}; }
   void store(double* p) const noexcept { vst1q_f64(p, v); }
   double lane0() const noexcept { return vgetq_lane_f64(v, 0); }
   double lane1() const noexcept { return vgetq_lane_f64(v, 1); }
@@ -161,6 +163,7 @@ struct D2 {
   static D2 fill(double x) noexcept { return {{x, x}}; }
   static D2 set(double lane0, double lane1) noexcept { return {{lane0, lane1}}; }
   static D2 widen(const float* p) noexcept { return {{p[0], p[1]}}; }
+  static D2 load(const double* p) noexcept { return {{p[0], p[1]}}; }
   void store(double* p) const noexcept { p[0] = v[0], p[1] = v[1]; }
   double lane0() const noexcept { return v[0]; }
   double lane1() const noexcept { return v[1]; }

@@ -3,22 +3,30 @@
 //
 // Eight lanes, one per sample of a group of eight, each step a group on. A lane follows the
 // recurrence s[k+1] = 2·cos(8θ)·s[k] - s[k-1]: a multiply and a subtraction per sample, in
-// two-double vectors. Its rounding turns into phase error of about eps / |sin 8θ| per step, so
-// frequencies where sin 8θ is near 0 (within ~0.1 % of a multiple of fs/16) turn a complex
-// phasor instead (four multiplies per sample, no such loss). The lanes carry on from one render()
-// to the next (a short period would otherwise pay a sin/cos per call), and are set afresh from the
-// exact phase, kept in double and advanced as a sin() per sample would be, every kAnchorSamples:
-// the frequency and phase never drift, and the error stays far below float's resolution (the
-// output matches sin() per sample within 2 LSB of float, tested). A group is computed whole; what
-// a render() does not take of it waits for the next. The anchors fall every kAnchorSamples from
-// the start whatever the render() sizes, and the phase moves a whole anchor span at a time, so
-// the samples are the same bits however the signal is cut into renders (a period, a ring's chunk).
+// two-double vectors, or four-double ones where the CPU has AVX (sine_oscillator_avx.hpp: the
+// same operations per lane, so the same bits; ~1.6 instructions per sample instead of ~3.3). Its
+// rounding turns into phase error of about eps / |sin 8θ| per step, so frequencies where sin 8θ
+// is near 0 (within ~0.1 % of a multiple of fs/16) turn a complex phasor instead (four
+// multiplies per sample, no such loss). The lanes carry on from one render() to the next (a
+// short period would otherwise pay a sin/cos per call), and are set afresh from the exact phase,
+// kept in double and advanced as a sin() per sample would be, every kAnchorSamples: the
+// frequency and phase never drift, and the error stays far below float's resolution (the output
+// matches sin() per sample within 2 LSB of float, tested). A group is computed whole; what a
+// render() does not take of it waits for the next. As a render's start is rarely group-aligned
+// that happens on nearly every call, so it is cheap: the part-group is computed in the same pass
+// as the whole groups (the lanes loaded and stored once per render) and handed out with a few
+// fixed-size moves. The anchors fall every kAnchorSamples from the start whatever the render()
+// sizes, and the phase moves a whole anchor span at a time, so the samples are the same bits
+// however the signal is cut into renders (a period, a ring's chunk).
 #pragma once
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
+#include "engine/realtime/dsp/cpu_avx.hpp"
 #include "engine/realtime/dsp/simd.hpp"
+#include "engine/realtime/sources/sine_oscillator_avx.hpp"
 
 namespace ringmix::engine {
 
@@ -44,6 +52,7 @@ class SineOscillator {
     stepCos_ = std::cos(kTwoPi * inc_ * kLanes);
     stepSin_ = std::sin(kTwoPi * inc_ * kLanes);
     recurrence_ = std::fabs(stepSin_) > kMinStepSin;
+    avx_ = simd::kCpuHasAvx;  // set here, not at construction: a static one may be built before it
     amplitude_ = 0.0f;
     anchored_ = false;  // anchor at the first group
     sinceAnchor_ = 0;
@@ -61,25 +70,46 @@ class SineOscillator {
       amplitude_ = amplitude;
       anchored_ = false;
     }
-    std::uint32_t i = 0;
-    for (; i < n && waiting_ > 0; ++i, --waiting_) put<C>(out, i, group_[kLanes - waiting_]);
-    if (i == n) return;
-    const std::uint32_t whole = (n - i) / kLanes;
-    if (whole > 0) {
-      run<C>(out + static_cast<std::size_t>(i) * C, whole);
-      i += whole * kLanes;
+    if (n <= waiting_ && n < kLanes) {  // (waiting_ < kLanes: the second says so to the compiler)
+      give<C>(out, group_ + (kLanes - waiting_), n);
+      waiting_ -= n;
+      return;
     }
-    if (i < n) {  // part of a group: compute it whole, keep the rest
-      run<1>(group_, 1);
-      waiting_ = kLanes;
-      for (; i < n; ++i, --waiting_) put<C>(out, i, group_[kLanes - waiting_]);
+    if (waiting_ > 0) {
+      give<C>(out, group_ + (kLanes - waiting_), waiting_);
+      out += static_cast<std::size_t>(waiting_) * C;
+      n -= waiting_;
     }
+    // The whole groups, then (part of a group left) one more computed whole into group_: one
+    // pass of the lanes, their state loaded and stored once per render().
+    const std::uint32_t whole = n / kLanes, rest = n % kLanes;
+    run<C>(out, whole, rest > 0 ? group_ : nullptr);
+    give<C>(out + static_cast<std::size_t>(whole) * kLanes * C, group_, rest);
+    waiting_ = rest > 0 ? kLanes - rest : 0;
   }
 
+  // The AVX step where the CPU has it (configure() picks it; sine_oscillator_avx.hpp), else the
+  // SSE2 one: the same bits. Tests call this after configure() to run either.
+  void useAvx(bool on) noexcept { avx_ = on && simd::kCpuHasAvx; }
+  bool usesAvx() const noexcept { return avx_; }
+
  private:
+  // count (< kLanes) samples of src to out, each on C channels: a few fixed-size moves, not a
+  // loop (render() hands out part of a group at both ends of nearly every call).
   template <std::uint32_t C>
-  static void put(float* out, std::uint32_t i, float v) noexcept {
-    for (std::uint32_t ch = 0; ch < C; ++ch) out[static_cast<std::size_t>(i) * C + ch] = v;
+  static void give(float* out, const float* src, std::uint32_t count) noexcept {
+    if constexpr (C == 1) {
+      if (count & 4) std::memcpy(out, src, 4 * sizeof(float)), out += 4, src += 4;
+      if (count & 2) std::memcpy(out, src, 2 * sizeof(float)), out += 2, src += 2;
+      if (count & 1) *out = *src;
+    } else {
+      if (count & 4) {
+        const simd::F4 x = simd::F4::load(src);
+        simd::dupLow(x).store(out), simd::dupHigh(x).store(out + 4);
+        out += 8, src += 4;
+      }
+      for (std::uint32_t i = 0; i < (count & 3); ++i) out[2 * i] = out[2 * i + 1] = src[i];
+    }
   }
 
   // The lanes at the next group, from one sin/cos of its exact phase: the last anchor's moved on
@@ -99,53 +129,78 @@ class SineOscillator {
     anchored_ = true;
   }
 
-  // `groups` whole groups into out (each of kLanes samples), anchored afresh every kAnchorGroups.
+  // `groups` whole groups into out (each of kLanes samples), then with `tail` one more into it
+  // (mono), anchored afresh every kAnchorGroups.
   template <std::uint32_t C>
-  void run(float* out, std::uint32_t groups) noexcept {
-    while (groups > 0) {
+  void run(float* out, std::uint32_t groups, float* tail) noexcept {
+    for (;;) {
       if (!anchored_ || sinceAnchor_ == kAnchorGroups) anchor();
-      const std::uint32_t g = groups < kAnchorGroups - sinceAnchor_ ? groups : kAnchorGroups - sinceAnchor_;
-      step<C>(out, g);
-      sinceAnchor_ += g;
-      out += static_cast<std::size_t>(g) * kLanes * C;
-      groups -= g;
+      const std::uint32_t room = kAnchorGroups - sinceAnchor_;
+      if (groups < room) {  // all of them, the tail included, before the next anchor
+        step<C>(out, groups, tail);
+        sinceAnchor_ += groups + (tail ? 1 : 0);
+        return;
+      }
+      step<C>(out, room, nullptr);
+      sinceAnchor_ += room;
+      out += static_cast<std::size_t>(room) * kLanes * C;
+      groups -= room;
+      if (groups == 0 && !tail) return;
     }
   }
 
-  // `groups` whole groups into out, the lanes stepping on.
+  // `groups` whole groups into out, then with `tail` one more into it (mono), the lanes stepping on.
   template <std::uint32_t C>
-  void step(float* out, std::uint32_t groups) noexcept {
-    if (recurrence_) {
+  void step(float* out, std::uint32_t groups, float* tail) noexcept {
+    if (recurrence_ && sine_oscillator_avx::kAvailable && avx_) {
+      sine_oscillator_avx::step<C>(2.0 * stepCos_, cur_, prev_, out, groups, tail);
+    } else if (recurrence_) {
       using simd::D2;
       const D2 k = D2::fill(2.0 * stepCos_);
       // Named, not arrays: GCC kept arrays of vectors on the stack, a load and a store per step.
-      D2 c0 = D2::set(cur_[0], cur_[1]), c1 = D2::set(cur_[2], cur_[3]), c2 = D2::set(cur_[4], cur_[5]),
-         c3 = D2::set(cur_[6], cur_[7]);
-      D2 p0 = D2::set(prev_[0], prev_[1]), p1 = D2::set(prev_[2], prev_[3]), p2 = D2::set(prev_[4], prev_[5]),
-         p3 = D2::set(prev_[6], prev_[7]);
-      for (std::uint32_t g = 0; g < groups; ++g) {
-        float* o = out + static_cast<std::size_t>(g) * kLanes * C;
-        simd::storeAsFloats<C>(c0, o);
-        simd::storeAsFloats<C>(c1, o + 2 * C);
-        simd::storeAsFloats<C>(c2, o + 4 * C);
-        simd::storeAsFloats<C>(c3, o + 6 * C);
+      D2 c0 = D2::load(cur_), c1 = D2::load(cur_ + 2), c2 = D2::load(cur_ + 4), c3 = D2::load(cur_ + 6);
+      D2 p0 = D2::load(prev_), p1 = D2::load(prev_ + 2), p2 = D2::load(prev_ + 4), p3 = D2::load(prev_ + 6);
+      const auto put = [](D2 a, D2 b, D2 c, D2 d, float* o) {
+        simd::storeAsFloats<C>(a, o), simd::storeAsFloats<C>(b, o + 2 * C);
+        simd::storeAsFloats<C>(c, o + 4 * C), simd::storeAsFloats<C>(d, o + 6 * C);
+      };
+      std::uint32_t g = 0;
+      // Two groups a turn, the new samples written over the ones two groups back (c and p swap
+      // roles and swap back): fewer register copies.
+      for (; g + 2 <= groups; g += 2, out += 2 * kLanes * C) {
+        put(c0, c1, c2, c3, out);
+        p0 = k * c0 - p0, p1 = k * c1 - p1, p2 = k * c2 - p2, p3 = k * c3 - p3;
+        put(p0, p1, p2, p3, out + kLanes * C);
+        c0 = k * p0 - c0, c1 = k * p1 - c1, c2 = k * p2 - c2, c3 = k * p3 - c3;
+      }
+      for (std::uint32_t last = (groups - g) + (tail ? 1 : 0); last > 0; --last) {  // 0, 1 or 2 more
+        if (g < groups) {
+          put(c0, c1, c2, c3, out), ++g, out += kLanes * C;
+        } else {
+          simd::storeAsFloats<1>(c0, tail), simd::storeAsFloats<1>(c1, tail + 2);
+          simd::storeAsFloats<1>(c2, tail + 4), simd::storeAsFloats<1>(c3, tail + 6);
+        }
         const D2 n0 = k * c0 - p0, n1 = k * c1 - p1, n2 = k * c2 - p2, n3 = k * c3 - p3;
         p0 = c0, p1 = c1, p2 = c2, p3 = c3;
         c0 = n0, c1 = n1, c2 = n2, c3 = n3;
       }
-      const D2 cs[kLanes / 2] = {c0, c1, c2, c3}, ps[kLanes / 2] = {p0, p1, p2, p3};
-      for (std::uint32_t j = 0; j < kLanes / 2; ++j) {
-        cur_[2 * j] = cs[j].lane0(), cur_[2 * j + 1] = cs[j].lane1();
-        prev_[2 * j] = ps[j].lane0(), prev_[2 * j + 1] = ps[j].lane1();
-      }
-    } else {
-      for (std::uint32_t g = 0; g < groups; ++g)
-        for (std::uint32_t l = 0; l < kLanes; ++l) {
-          put<C>(out, g * kLanes + l, static_cast<float>(cur_[l]));
-          const double r = re_[l] * stepCos_ - cur_[l] * stepSin_;
-          cur_[l] = cur_[l] * stepCos_ + re_[l] * stepSin_;
-          re_[l] = r;
-        }
+      c0.store(cur_), c1.store(cur_ + 2), c2.store(cur_ + 4), c3.store(cur_ + 6);
+      p0.store(prev_), p1.store(prev_ + 2), p2.store(prev_ + 4), p3.store(prev_ + 6);
+    } else {  // the phasor: near multiples of fs/16 only, scalar
+      for (std::uint32_t g = 0; g < groups; ++g) turn<C>(out + static_cast<std::size_t>(g) * kLanes * C);
+      if (tail) turn<1>(tail);
+    }
+  }
+
+  // One group of the phasor into out, its lanes turned on.
+  template <std::uint32_t C>
+  void turn(float* out) noexcept {
+    for (std::uint32_t l = 0; l < kLanes; ++l) {
+      const float v = static_cast<float>(cur_[l]);
+      for (std::uint32_t ch = 0; ch < C; ++ch) out[l * C + ch] = v;
+      const double r = re_[l] * stepCos_ - cur_[l] * stepSin_;
+      cur_[l] = cur_[l] * stepCos_ + re_[l] * stepSin_;
+      re_[l] = r;
     }
   }
 
@@ -154,6 +209,7 @@ class SineOscillator {
   double laneCos_[kLanes] = {}, laneSin_[kLanes] = {};
   double stepCos_ = 1.0, stepSin_ = 0.0;
   bool recurrence_ = false;
+  bool avx_ = false;  // see useAvx()
   float amplitude_ = 0.0f;
   double cur_[kLanes] = {}, prev_[kLanes] = {}, re_[kLanes] = {};
   bool anchored_ = false;
