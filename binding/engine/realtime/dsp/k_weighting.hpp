@@ -83,27 +83,26 @@ class KWeighting {
     s2_ = highPass(sampleRate);
     reset();
   }
-  void reset() noexcept { z1a_ = z2a_ = z1b_ = z2b_ = 0.0; }
+  void reset() noexcept { x1_ = x2_ = u1_ = u2_ = v1_ = v2_ = 0.0; }
 
   // Filters `frames` samples spaced `stride` apart and returns the sum of their squares.
+  //
+  // Direct form I, the feedback of the previous output taken last: a stage's output waits on its
+  // previous one through one multiply and one subtraction (the transposed form II chained four
+  // operations there, and this loop is bound by that latency, not by its arithmetic). The second
+  // stage's input history is the first's output history. In double: the high-pass's poles sit
+  // 0.5 % from z = 1, where float would not hold them.
   double sumOfSquares(const float* x, std::uint32_t frames, std::uint32_t stride) noexcept {
-    // Transposed direct form II, state in locals for the loop.
-    double z1a = z1a_, z2a = z2a_, z1b = z1b_, z2b = z2b_, sum = 0.0;
+    double x1 = x1_, x2 = x2_, u1 = u1_, u2 = u2_, v1 = v1_, v2 = v2_, sum = 0.0;
     const BiquadCoefficients a = s1_, b = s2_;
     for (std::uint32_t i = 0; i < frames; ++i) {
       const double in = x[static_cast<std::size_t>(i) * stride];
-      const double y1 = a.b0 * in + z1a;
-      z1a = a.b1 * in - a.a1 * y1 + z2a;
-      z2a = a.b2 * in - a.a2 * y1;
-      const double y2 = b.b0 * y1 + z1b;
-      z1b = b.b1 * y1 - b.a1 * y2 + z2b;
-      z2b = b.b2 * y1 - b.a2 * y2;
-      sum += y2 * y2;
+      const double u = (((a.b0 * in + a.b1 * x1) + a.b2 * x2) - a.a2 * u2) - a.a1 * u1;
+      const double v = (((b.b0 * u + b.b1 * u1) + b.b2 * u2) - b.a2 * v2) - b.a1 * v1;
+      x2 = x1, x1 = in, u2 = u1, u1 = u, v2 = v1, v1 = v;
+      sum += v * v;
     }
-    // A state decaying through silence would reach denormal numbers (~3 s after the signal
-    // stops), where each operation costs ~100 times more: flush what no meter can show
-    // (1e-20 is -400 dBFS).
-    storeState(z1a, z2a, z1b, z2b);
+    storeState(x1, x2, u1, u2, v1, v2);
     return sum;
   }
 
@@ -116,35 +115,33 @@ class KWeighting {
     const BiquadCoefficients a = l.s1_, b = l.s2_;
     const D2 ab0 = D2::fill(a.b0), ab1 = D2::fill(a.b1), ab2 = D2::fill(a.b2), aa1 = D2::fill(a.a1), aa2 = D2::fill(a.a2);
     const D2 bb0 = D2::fill(b.b0), bb1 = D2::fill(b.b1), bb2 = D2::fill(b.b2), ba1 = D2::fill(b.a1), ba2 = D2::fill(b.a2);
-    D2 z1a = D2::set(l.z1a_, r.z1a_), z2a = D2::set(l.z2a_, r.z2a_);
-    D2 z1b = D2::set(l.z1b_, r.z1b_), z2b = D2::set(l.z2b_, r.z2b_);
+    D2 x1 = D2::set(l.x1_, r.x1_), x2 = D2::set(l.x2_, r.x2_), u1 = D2::set(l.u1_, r.u1_), u2 = D2::set(l.u2_, r.u2_);
+    D2 v1 = D2::set(l.v1_, r.v1_), v2 = D2::set(l.v2_, r.v2_);
     D2 sum = D2::fill(0.0);
     for (std::uint32_t i = 0; i < frames; ++i) {
       const D2 in = D2::widen(x + 2 * static_cast<std::size_t>(i));
-      const D2 y1 = ab0 * in + z1a;
-      z1a = ab1 * in - aa1 * y1 + z2a;
-      z2a = ab2 * in - aa2 * y1;
-      const D2 y2 = bb0 * y1 + z1b;
-      z1b = bb1 * y1 - ba1 * y2 + z2b;
-      z2b = bb2 * y1 - ba2 * y2;
-      sum = sum + y2 * y2;
+      const D2 u = (((ab0 * in + ab1 * x1) + ab2 * x2) - aa2 * u2) - aa1 * u1;
+      const D2 v = (((bb0 * u + bb1 * u1) + bb2 * u2) - ba2 * v2) - ba1 * v1;
+      x2 = x1, x1 = in, u2 = u1, u1 = u, v2 = v1, v1 = v;
+      sum = sum + v * v;
     }
-    l.storeState(z1a.lane0(), z2a.lane0(), z1b.lane0(), z2b.lane0());
-    r.storeState(z1a.lane1(), z2a.lane1(), z1b.lane1(), z2b.lane1());
+    l.storeState(x1.lane0(), x2.lane0(), u1.lane0(), u2.lane0(), v1.lane0(), v2.lane0());
+    r.storeState(x1.lane1(), x2.lane1(), u1.lane1(), u2.lane1(), v1.lane1(), v2.lane1());
     sumL = sum.lane0();
     sumR = sum.lane1();
   }
 
  private:
-  void storeState(double z1a, double z2a, double z1b, double z2b) noexcept {
-    z1a_ = std::fabs(z1a) < 1e-20 ? 0.0 : z1a;
-    z2a_ = std::fabs(z2a) < 1e-20 ? 0.0 : z2a;
-    z1b_ = std::fabs(z1b) < 1e-20 ? 0.0 : z1b;
-    z2b_ = std::fabs(z2b) < 1e-20 ? 0.0 : z2b;
+  // A state decaying through silence would reach denormal numbers (~3 s after the signal stops),
+  // where each operation costs ~100 times more: flush what no meter can show (1e-20 is -400 dBFS).
+  static double flush(double v) noexcept { return std::fabs(v) < 1e-20 ? 0.0 : v; }
+  void storeState(double x1, double x2, double u1, double u2, double v1, double v2) noexcept {
+    x1_ = flush(x1), x2_ = flush(x2), u1_ = flush(u1), u2_ = flush(u2), v1_ = flush(v1), v2_ = flush(v2);
   }
 
   BiquadCoefficients s1_{}, s2_{};
-  double z1a_ = 0, z2a_ = 0, z1b_ = 0, z2b_ = 0;
+  // The last two inputs, first-stage outputs (the second stage's inputs) and second-stage outputs.
+  double x1_ = 0, x2_ = 0, u1_ = 0, u2_ = 0, v1_ = 0, v2_ = 0;
 };
 
 }  // namespace ringmix::engine

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 
 #if defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2)
@@ -177,5 +178,21 @@ inline void storeAsFloats(D2 x, float* out) noexcept {
     for (unsigned c = 0; c < C; ++c) out[l * C + c] = static_cast<float>(x.v[l]);
 }
 #endif
+
+// The largest |x[i]| of n samples, or `running` if larger; a NaN never enters (as `a > m ? a : m`).
+inline float maxAbs(const float* x, std::size_t n, float running) noexcept {
+  F4 m = F4::fill(running);
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) m = maxInto(abs(F4::load(x + i)), m);
+  float lanes[4];
+  m.store(lanes);
+  float r = lanes[0];
+  for (int j = 1; j < 4; ++j) r = lanes[j] > r ? lanes[j] : r;
+  for (; i < n; ++i) {
+    const float a = std::fabs(x[i]);
+    r = a > r ? a : r;
+  }
+  return r;
+}
 
 }  // namespace ringmix::engine::simd

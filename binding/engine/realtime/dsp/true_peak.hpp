@@ -133,8 +133,8 @@ class TruePeakDetector {
   }
 
   // The largest sample magnitude the oversampled values of the next n frames can draw on (those
-  // frames and the kTaps - 1 before them): none of them exceeds reach() times gain(). Infinity
-  // if a NaN is among them.
+  // frames and the kTaps - 1 before them): none of them exceeds reach() times gain(). A NaN
+  // among them is not counted: the values it reaches are NaN, which no peak takes.
   float reach(const float* interleaved, std::uint32_t n) const noexcept { return bound(interleaved, n); }
 
   // The largest magnitude over the oversampled values of the block (all channels); the values
@@ -199,9 +199,15 @@ class TruePeakDetector {
   // De-interleaves n frames (n <= kChunk) into the history at fill_ (which the caller advances).
   void append(const float* interleaved, std::uint32_t n) noexcept {
     makeRoom(n);
+    std::uint32_t f = 0;
+    if (channels_ == 2)  // four frames at a time
+      for (simd::F4 l, r; f + 4 <= n; f += 4) {
+        simd::deinterleave(interleaved + 2 * f, l, r);
+        l.store(history_[0].data() + fill_ + f), r.store(history_[1].data() + fill_ + f);
+      }
     for (std::uint32_t c = 0; c < channels_; ++c) {
       float* h = history_[c].data() + fill_;
-      for (std::uint32_t f = 0; f < n; ++f) h[f] = interleaved[static_cast<std::size_t>(f) * channels_ + c];
+      for (std::uint32_t g = f; g < n; ++g) h[g] = interleaved[static_cast<std::size_t>(g) * channels_ + c];
     }
   }
 
@@ -253,20 +259,11 @@ class TruePeakDetector {
   }
 
   // The largest sample magnitude over the block and the history the block's values reach.
+  // A NaN never enters it: its values are NaN, which no peak takes either.
   float bound(const float* interleaved, std::uint32_t frames) const noexcept {
-    float m = 0.0f;
-    const std::size_t n = static_cast<std::size_t>(frames) * channels_;
-    for (std::size_t i = 0; i < n; ++i) {
-      const float a = std::fabs(interleaved[i]);
-      m = a > m ? a : m;
-    }
-    for (std::uint32_t c = 0; c < channels_; ++c)
-      for (std::uint32_t k = fill_ - kHistory; k < fill_; ++k) {
-        const float a = std::fabs(history_[c][k]);
-        m = a > m ? a : m;
-      }
-    // A NaN anywhere: no bound (process() decides).
-    return m == m ? m : std::numeric_limits<float>::infinity();
+    float m = simd::maxAbs(interleaved, static_cast<std::size_t>(frames) * channels_, 0.0f);
+    for (std::uint32_t c = 0; c < channels_; ++c) m = simd::maxAbs(history_[c].data() + fill_ - kHistory, kHistory, m);
+    return m;
   }
 
   void design() noexcept {
