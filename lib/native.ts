@@ -264,6 +264,8 @@ export interface NativeStreamStats {
 /** A reader of the mixer's broadcast ring. */
 export interface NativeTap {
   read(maxFrames: number): Float32Array;
+  /** Reads whole frames into the start of `target`; returns the frames read. */
+  readInto(target: Float32Array): number;
   stats(): NativeTapStats;
   /** Releases the reader (and its hold on the engine's memory). */
   close(): void;

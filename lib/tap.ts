@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import { RingmixError } from './errors';
 import type { NativeTap, NativeTapStats } from './native';
-import { checkNumber } from './validate';
+import { checkFloat32Array, checkNumber } from './validate';
 
 /** What a Tap needs from its mixer. @internal */
 export interface TapHost {
@@ -50,6 +50,21 @@ export class Tap {
     const data = this.#native.read(maxFrames);
     this.#reportLoss();
     return data;
+  }
+
+  /**
+   * {@link read} into a buffer of yours: writes up to `target.length / channels` of the oldest
+   * unread frames (whole frames, interleaved) at the start of `target` and returns how many
+   * frames it wrote (0 when nothing is new). Allocates nothing, so a reader that polls often, or
+   * renders a long mix into one buffer (`tap.readInto(out.subarray(done * channels))`), makes no
+   * garbage.
+   */
+  readInto(target: Float32Array): number {
+    this.#check();
+    const { array } = checkFloat32Array(target, 'target');
+    const frames = this.#native.readInto(array);
+    this.#reportLoss();
+    return frames;
   }
 
   /**

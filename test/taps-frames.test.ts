@@ -81,3 +81,44 @@ describe('taps resume on whole frames', () => {
     await mixer.close();
   });
 });
+
+describe('readInto', () => {
+  it('reads what read() reads, into the caller\'s buffer, in whole frames, and counts losses alike', async () => {
+    const { mixer, run } = marked(48000);
+    const a = mixer.tap({ capacityFrames: 4801 });
+    const b = mixer.tap({ capacityFrames: 4801 });
+    run(512);
+    a.read();
+    expect(b.readInto(new Float32Array(4 * 4801))).toBe(512);
+    const into = new Float32Array(2 * 4801 + 1); // an odd length: the last sample is never written
+    for (const frames of [1000, 3000, 9000, 256]) {
+      run(frames); // 9000: more than either tap holds, a dropout for both
+      const viaRead = a.read();
+      into.fill(7);
+      const n = b.readInto(into);
+      expect(n).toBe(viaRead.length / 2);
+      expect(into.subarray(0, 2 * n)).toEqual(viaRead);
+      expect(into[2 * n]).toBe(7); // nothing past the frames it reports
+      expect(wrongFrames(into.subarray(0, 2 * n))).toBe(0);
+    }
+    expect(b.readInto(into)).toBe(0); // nothing new
+    expect([b.dropouts, b.lostFrames]).toEqual([a.dropouts, a.lostFrames]);
+    expect(b.dropouts).toBe(1);
+    // A target shorter than a frame takes nothing, and loses nothing.
+    run(256);
+    expect(b.readInto(new Float32Array(1))).toBe(0);
+    expect(b.readInto(new Float32Array(2))).toBe(1);
+    expect(b.readInto(into)).toBe(255);
+    await mixer.close();
+  });
+
+  it('rejects anything but a Float32Array, and a closed tap', async () => {
+    const mixer = new Mixer({ clock: 'simulated' });
+    const tap = mixer.tap();
+    for (const bad of [undefined, null, 3, 'x', [0, 0], new Float64Array(4), new Uint8Array(8), {}])
+      expect(() => tap.readInto(bad as unknown as Float32Array)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
+    tap.close();
+    expect(() => tap.readInto(new Float32Array(8))).toThrow(expect.objectContaining({ code: 'ERR_CLOSED' }));
+    await mixer.close();
+  });
+});

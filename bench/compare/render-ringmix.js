@@ -1,7 +1,7 @@
 // Renders a graph (see graphs.js) with ringmix on its simulated clock and returns the audio and
 // the time it took. Timed: every `mixer.advance()` of the span and the tap reads between them
-// (the mix copied into one preallocated interleaved buffer), i.e. rendering the audio into JS
-// memory. Not timed: creating the mixer and its inputs (and a 20-period pre-roll before the
+// (`readInto()`: the mix copied into one preallocated interleaved buffer), i.e. rendering the
+// audio into JS memory. Not timed: creating the mixer and its inputs (and a 20-period pre-roll before the
 // inputs, see build()), and closing it.
 'use strict';
 const path = require('node:path');
@@ -68,9 +68,7 @@ async function render(graph, count, frames) {
     const n = Math.min(CHUNK_FRAMES, frames - done);
     mixer.advance(n);
     done += n;
-    const data = tap.read();
-    out.set(data, read * 2);
-    read += data.length / 2;
+    read += tap.readInto(out.subarray(read * 2));
   }
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);

@@ -7,7 +7,8 @@ namespace ringmix::addon {
 Napi::Function TapWrap::Define(Napi::Env env) {
   return DefineClass(env, "Tap",
                      {InstanceMethod<&TapWrap::guard<&TapWrap::Read>>("read"),
-                      InstanceMethod<&TapWrap::guard<&TapWrap::Stats>>("stats"),
+                      InstanceMethod<&TapWrap::guard<&TapWrap::ReadInto>>("readInto"),
+                     InstanceMethod<&TapWrap::guard<&TapWrap::Stats>>("stats"),
                       InstanceMethod<&TapWrap::guard<&TapWrap::Close>>("close")});
 }
 
@@ -49,6 +50,22 @@ Napi::Value TapWrap::Read(const Napi::CallbackInfo& info) {
   if (got == out.ElementLength()) return out;
   // A dropout (or a lap during the copy) left fewer items: return a view of what was read.
   return Napi::Float32Array::New(env, got, out.ArrayBuffer(), 0);
+}
+
+// readInto(Float32Array) -> frames read into its start (whole frames: at most length / channels).
+// Nothing is allocated: for a reader that keeps up, or renders into one buffer.
+Napi::Value TapWrap::ReadInto(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+    throw typeError(env, "target must be a Float32Array");
+  if (!reader_) throw stateError(env, "ERR_CLOSED", "the tap is closed");
+  Napi::Float32Array target = info[0].As<Napi::Float32Array>();
+  const auto want = std::min<std::uint64_t>({target.ElementLength() / channels_, reader_->lag() / channels_,
+                                             capacityFrames_});
+  std::size_t got = 0;
+  if (want > 0) got = reader_->read(target.Data(), static_cast<std::size_t>(want) * channels_).items;
+  readFrames_ += got / channels_;
+  return Napi::Number::New(env, static_cast<double>(got / channels_));
 }
 
 Napi::Value TapWrap::Stats(const Napi::CallbackInfo& info) {

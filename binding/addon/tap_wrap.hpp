@@ -30,6 +30,7 @@ class TapWrap : public Napi::ObjectWrap<TapWrap> {
   }
 
   Napi::Value Read(const Napi::CallbackInfo& info);
+  Napi::Value ReadInto(const Napi::CallbackInfo& info);
   Napi::Value Stats(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
 

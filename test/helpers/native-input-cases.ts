@@ -193,6 +193,10 @@ export function cases(): Case[] {
   add('tap.read()', on((f) => (f.tap.read as () => Float32Array)()));
   add('tap.read(1) after tap.close()', on((f) => f.tap.read(1), { before: (f) => f.tap.close() }));
   add('tap.stats() after tap.close()', on((f) => f.tap.stats(), { before: (f) => f.tap.close() }));
+  for (const [label, v] of [['()', undefined], ['(1)', 1], ['([0, 0])', [0, 0]], ['(Float64Array)', new Float64Array(4)], ['(Uint8Array)', new Uint8Array(8)], ['({})', {}]] as const)
+    add(`tap.readInto${label}`, on((f) => f.tap.readInto(any(v))));
+  add('tap.readInto(Float32Array) after tap.close()', on((f) => f.tap.readInto(new Float32Array(8)), { before: (f) => f.tap.close() }));
+  add('new Tap().readInto(Float32Array) from JS', bare(() => new Tap().readInto(new Float32Array(8))));
   add('new Tap() from JS', bare(() => new Tap()));
   add('new Tap().read(1) from JS', bare(() => new Tap().read(1)));
 
