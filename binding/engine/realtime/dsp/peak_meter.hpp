@@ -157,6 +157,7 @@ class PeakProgrammeMeter {
     }
     const std::uint32_t stride = kLanes % ch == 0 ? ch : kLanes;
     std::int64_t monoPeakAt = -1;  // mono: where the peak is, found once for every channel
+    const Chan first = chans_[0];   // mono: a channel in the same state as the first takes its result
     float mc = 0.0f, peakc = 0.0f;  // channel c's lanes combined (mono: once, the same for all)
     double sumSq = 0.0;
     for (std::uint32_t c = 0; c < channels_; ++c) {
@@ -174,6 +175,10 @@ class PeakProgrammeMeter {
       if (levels) {
         levels->peak[c] = std::max(levels->peak[c], peakc);
         levels->sumSq[c] += sumSq;
+      }
+      if (mono && c > 0 && chans_[c] == first) {
+        chans_[c] = chans_[0];
+        continue;
       }
       Chan s = chans_[c];
       const double end = std::max(static_cast<double>(mc) * fallN1_, s.reading * fallN_);
@@ -233,6 +238,7 @@ class PeakProgrammeMeter {
     double reading = 0.0;
     double hold = 0.0;
     std::uint64_t age = 0;  // frames since the hold was set
+    bool operator==(const Chan&) const = default;
   };
   std::array<Chan, kMaxChannels> chans_{};
   std::uint32_t channels_ = 2;

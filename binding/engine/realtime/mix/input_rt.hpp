@@ -52,6 +52,11 @@ struct InputRt {
   VirtualSource* direct = nullptr;
   // This cycle, direct and carried as one channel (MixCycle::run()): `buffer` holds mono samples.
   bool mono = false;
+  // Mono since a cycle that noted its blocks' bypass, with nothing changed since (the cycle then
+  // skips that bookkeeping, and the checks); monoTail: its last two samples, the history its
+  // bypassed filters get when something changes (MixCycle::unsteady()).
+  bool steady = false;
+  float monoTail[2] = {};
   // Duplex: the input's device is the master clock's device, opened as one stream with it; the
   // cycle copies these channels of the callback's input buffer into the ring just before pulling.
   bool duplex = false;

@@ -23,6 +23,12 @@ void frontOfMono(InputDsp& dsp, const float* mono, std::uint32_t frames) noexcep
   dsp.bypassFront(last, n);
 }
 
+// The last two samples of a mono-carried input, the history its bypassed filters would keep.
+void keepMonoTail(InputRt& in, std::uint32_t frames) noexcept {
+  if (frames >= 2) in.monoTail[0] = in.buffer[frames - 2], in.monoTail[1] = in.buffer[frames - 1];
+  else if (frames == 1) in.monoTail[0] = in.monoTail[1], in.monoTail[1] = in.buffer[0];
+}
+
 }  // namespace
 
 MixCycle::MixCycle(const EngineConfig& config, const CycleLinks& links)
@@ -43,7 +49,19 @@ void MixCycle::updateSolo() noexcept {
   bool any = false;
   for (std::uint32_t i = 0; i < inputCount_; ++i) any = any || inputs_[i]->strip.params().solo;
   anySolo_ = any;
-  for (std::uint32_t i = 0; i < inputCount_; ++i) inputs_[i]->strip.retarget(anySolo_);
+  for (std::uint32_t i = 0; i < inputCount_; ++i) {
+    unsteady(*inputs_[i]);
+    inputs_[i]->strip.retarget(anySolo_);
+  }
+}
+
+// A steady mono input (InputRt::steady) skipped its bypassed blocks' bookkeeping: before anything
+// about it changes, its filters get the input history they would have kept, and it is checked
+// afresh from its next cycle.
+void MixCycle::unsteady(InputRt& in) noexcept {
+  if (!in.steady) return;
+  in.steady = false;
+  frontOfMono(in.dsp, in.monoTail, 2);
 }
 
 void MixCycle::apply(const Command& c) noexcept {
@@ -107,6 +125,7 @@ void MixCycle::pullControls() noexcept {
     InputRt& in = *inputs_[i];
     const bool wasSolo = in.strip.params().solo;
     if (!in.controls.pull(in.controlsSeen, in.strip.params())) continue;
+    unsteady(in);
     if (in.strip.params().solo != wasSolo) soloChanged = true;
     else in.strip.retarget(anySolo_);
   }
@@ -115,7 +134,9 @@ void MixCycle::pullControls() noexcept {
   if (links_.master.pull(masterSeen_, masterDb)) masterGain_.setTarget(dbToGain(masterDb), rampFrames_);
   for (std::uint32_t i = 0; i < inputCount_; ++i) {
     InputRt& in = *inputs_[i];
-    if (in.dspControls.pull(in.dspSeen, dspScratch_)) in.dsp.set(dspScratch_);
+    if (!in.dspControls.pull(in.dspSeen, dspScratch_)) continue;
+    unsteady(in);
+    in.dsp.set(dspScratch_);
   }
   if (links_.masterDsp.pull(masterDspSeen_, masterDspScratch_)) masterDsp_.set(masterDspScratch_);
   const std::uint64_t resets = links_.master.loudnessResets();
@@ -177,13 +198,18 @@ std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t timeNs, std::int6
   for (std::uint32_t i = 0; i < inputCount_; ++i) {
     InputRt& in = *inputs_[i];
     if (in.direct) {
-      in.mono = !sidechains && in.dsp.bypassed() && in.strip.monoReady();
+      if (!in.steady || sidechains) {
+        unsteady(in);
+        in.mono = !sidechains && in.dsp.bypassed() && in.strip.monoReady();
+      }
       in.direct->renderDirect(in.buffer, frames, in.mono);
       if (in.mono) {
-        frontOfMono(in.dsp, in.buffer, frames);
+        keepMonoTail(in, frames);
+        if (!in.steady) frontOfMono(in.dsp, in.buffer, frames);
         continue;
       }
     } else {
+      unsteady(in);  // it left direct mode
       in.mono = false;
       if (in.duplex) feedDuplex(in, deviceIn, deviceInChannels, frames, scratch_);
       const PullOutcome pulled = pullInput(in, in.buffer, frames, config_.periodFrames, master);
@@ -193,13 +219,16 @@ std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t timeNs, std::int6
   }
   for (std::uint32_t i = 0; i < inputCount_; ++i) {
     InputRt& in = *inputs_[i];
-    const InputRt* side = sidechainOf(in);
-    in.dsp.processCompressor(in.buffer, side ? side->buffer : nullptr, side ? side->channels : 0, frames);
+    if (!in.steady) {  // steady: bypassed, and its bypass already noted
+      const InputRt* side = sidechainOf(in);
+      in.dsp.processCompressor(in.buffer, side ? side->buffer : nullptr, side ? side->channels : 0, frames);
+    }
     // Both meters read the post-fader signal; the peak programme meter's pass measures it for both.
     PeakProgrammeMeter::BlockLevels levels;
     if (in.mono) {
       in.strip.processMono(in.buffer, bus, frames);
       in.ppm.addMono(in.buffer, frames, &levels);
+      in.steady = true;
     } else {
       in.strip.process(in.buffer, bus, frames);
       in.ppm.add(in.buffer, frames, &levels);
