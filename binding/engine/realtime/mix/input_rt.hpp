@@ -54,7 +54,7 @@ struct InputRt {
   bool mono = false;
   // Mono since a cycle that noted its blocks' bypass, with nothing changed since (the cycle then
   // skips that bookkeeping, and the checks); monoTail: its last two samples, the history its
-  // bypassed filters get when something changes (MixCycle::unsteady()).
+  // bypassed filters get when something changes (mono_carriage.hpp).
   bool steady = false;
   float monoTail[2] = {};
   // Duplex: the input's device is the master clock's device, opened as one stream with it; the

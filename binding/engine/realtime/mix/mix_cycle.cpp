@@ -7,29 +7,11 @@
 
 #include "engine/realtime/sinks/clip.hpp"
 #include "engine/realtime/mix/input_pull.hpp"
+#include "engine/realtime/mix/mono_carriage.hpp"
 #include "platform/clock.hpp"
 
 namespace ringmix::engine {
 
-namespace {
-
-// The front blocks of a stereo input carried as one channel (MixCycle::run()). Bypassed, they leave
-// the signal alone but keep their filters' input history (its last two frames, for a warm start
-// once enabled): they get those frames, the one channel on both.
-void frontOfMono(InputDsp& dsp, const float* mono, std::uint32_t frames) noexcept {
-  const std::uint32_t n = frames < 2 ? frames : 2;
-  float last[4];
-  for (std::uint32_t i = 0; i < n; ++i) last[2 * i] = last[2 * i + 1] = mono[frames - n + i];
-  dsp.bypassFront(last, n);
-}
-
-// The last two samples of a mono-carried input, the history its bypassed filters would keep.
-void keepMonoTail(InputRt& in, std::uint32_t frames) noexcept {
-  if (frames >= 2) in.monoTail[0] = in.buffer[frames - 2], in.monoTail[1] = in.buffer[frames - 1];
-  else if (frames == 1) in.monoTail[0] = in.monoTail[1], in.monoTail[1] = in.buffer[0];
-}
-
-}  // namespace
 
 MixCycle::MixCycle(const EngineConfig& config, const CycleLinks& links)
     : config_(config),
@@ -55,14 +37,6 @@ void MixCycle::updateSolo() noexcept {
   }
 }
 
-// A steady mono input (InputRt::steady) skipped its bypassed blocks' bookkeeping: before anything
-// about it changes, its filters get the input history they would have kept, and it is checked
-// afresh from its next cycle.
-void MixCycle::unsteady(InputRt& in) noexcept {
-  if (!in.steady) return;
-  in.steady = false;
-  frontOfMono(in.dsp, in.monoTail, 2);
-}
 
 void MixCycle::apply(const Command& c) noexcept {
   switch (c.type) {
@@ -187,9 +161,8 @@ std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t timeNs, std::int6
   float* bus = bus_;
   std::memset(bus, 0, static_cast<std::size_t>(frames) * out * sizeof(float));
 
-  // A direct generator's channels are one signal: with nothing in its strip to make them differ
-  // (its blocks bypassed, its fader and pan still) it is rendered, mixed and metered once, not per
-  // channel. Not while any compressor listens to another input: a sidechain reads interleaved frames.
+  // Direct generators carried as one channel where they can be (mono_carriage.hpp). Not while any
+  // compressor listens to another input: a sidechain reads interleaved frames.
   bool sidechains = false;
   for (std::uint32_t i = 0; i < inputCount_; ++i) sidechains = sidechains || inputs_[i]->dsp.sidechainId() != 0;
 
@@ -200,7 +173,7 @@ std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t timeNs, std::int6
     if (in.direct) {
       if (!in.steady || sidechains) {
         unsteady(in);
-        in.mono = !sidechains && in.dsp.bypassed() && in.strip.monoReady();
+        in.mono = !sidechains && monoEligible(in);
       }
       in.direct->renderDirect(in.buffer, frames, in.mono);
       if (in.mono) {

@@ -89,7 +89,6 @@ class MixCycle {
   void publishMetrics() noexcept;
   void pullControls() noexcept;
   void updateSolo() noexcept;
-  void unsteady(InputRt& in) noexcept;
   MasterTime masterTime(std::int64_t timeNs) noexcept;
   const InputRt* sidechainOf(const InputRt& in) const noexcept;
 
