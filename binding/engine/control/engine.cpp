@@ -235,13 +235,12 @@ void Engine::advance(std::uint64_t frames) {
     // cycles of any length keep its clock a straight line.
     const auto timeNs = simulatedNs();
     const auto dueNs = simulatedNs(simulatedFrames_ + n);
-    for (auto& [id, in] : inputs_) {
-      if (!in->generator) continue;
-      const std::uint64_t at = simulatedFrames_ + n - in->startFrame;
-      if (in->rt.direct && in->rt.clockRelation.load(std::memory_order_relaxed) != InputRt::ClockRelation::Same)
-        leaveDirect(*in, timeNs);
-      if (in->rt.direct) in->generator->advanceDirect(at);
-      else in->generator->advanceTo(at, config_.periodFrames, dueNs);
+    for (Input* in : simulatedGenerators_) {
+      if (in->rt.direct) {
+        if (in->rt.clockRelation.load(std::memory_order_relaxed) == InputRt::ClockRelation::Same) continue;  // the cycle renders it
+        leaveDirect(*in, timeNs, simulatedFrames_ - in->startFrame);
+      }
+      in->generator->advanceTo(simulatedFrames_ + n - in->startFrame, config_.periodFrames, dueNs);
     }
     cycle_.run(n, timeNs, 0);
     simulatedFrames_ += n;
@@ -252,12 +251,12 @@ void Engine::advance(std::uint64_t frames) {
 // A direct generator whose clock was skewed: from this cycle on through its ring and resampler,
 // which take up the signal where the cycle left it (VirtualSource::leaveDirect()). Its drift loop
 // starts measuring. The cycle is not running: the simulated clock runs it on this thread.
-void Engine::leaveDirect(Input& in, std::int64_t timeNs) noexcept {
+void Engine::leaveDirect(Input& in, std::int64_t timeNs, std::uint64_t masterFrames) noexcept {
   InputRt& r = in.rt;
   r.direct = nullptr;
   float window[Resampler::kTaps * kMaxChannels];
   std::uint64_t consumed = 0;
-  if (!in.generator->leaveDirect(window, config_.periodFrames, timeNs, consumed)) return;
+  if (!in.generator->leaveDirect(window, masterFrames, config_.periodFrames, timeNs, consumed)) return;
   r.resampler->resumePassThrough(window);
   r.consumedFrames = consumed;
   r.primed = r.heard = true;
@@ -275,6 +274,7 @@ void Engine::close() {
   closed_ = true;
   for (auto& in : retiring_)
     if (in->stream) in->stream->detach();
+  simulatedGenerators_.clear();
   inputs_.clear();
   retiring_.clear();
   outputs_.clear();

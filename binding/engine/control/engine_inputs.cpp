@@ -158,6 +158,7 @@ std::uint32_t Engine::addInput(const InputSpec& spec) {
   ++nextInputId_;
   Input* raw = in.get();
   inputs_.emplace(id, std::move(in));
+  if (raw->generator && mode_ == ClockMode::Simulated) simulatedGenerators_.push_back(raw);
   if (running_ && raw->onHost) startHost();
   send(Command{CommandType::AddInput, id, &raw->rt});  // cannot fail: room was checked above
   return id;
@@ -170,6 +171,7 @@ void Engine::removeInput(std::uint32_t id) {
   if (outbox_.full()) throw QueueFullError{};  // before changing anything: the input stays
   std::unique_ptr<Input> in = std::move(it->second);
   inputs_.erase(it);
+  std::erase(simulatedGenerators_, in.get());
   // Its producer lets go first: a capture callback can no longer reach it once detached (the
   // stream itself is stopped and closed in the background), the host stops ticking it after a pass.
   if (in->stream) {

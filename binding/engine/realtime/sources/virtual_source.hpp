@@ -78,12 +78,6 @@ class VirtualSource {
   bool direct() const noexcept { return direct_; }
   // The fill the ring would hold: the input's latency in its metrics.
   std::uint32_t directFill() const noexcept { return directFill_; }
-  // Simulated clock, direct: keeps the device clock's position (at 0 ppm, the master's).
-  void advanceDirect(std::uint64_t masterFrames) noexcept {
-    position_ += static_cast<double>(masterFrames - lastMaster_);
-    lastMaster_ = masterFrames;
-  }
-
   // Mix cycle, direct: the next `frames` frames of the signal into `out`, interleaved, or with
   // `mono` one channel of them (every channel carries the same). The last kDelay frames are kept
   // (a resampler's history, should the input leave direct mode).
@@ -110,15 +104,20 @@ class VirtualSource {
     keepTail(out, frames, ch);
   }
 
-  // Simulated clock, direct, at a cycle's start (the clock was skewed: the signal must go through
-  // the ring and its resampler from now on). Writes the resampler's window (kTaps = 2 × kDelay
-  // frames, oldest first: the kDelay played, then the kDelay it plays next), fills the ring up to
-  // where the clock is due, `leadFrames` ahead, and sets `consumed` to the frames the consumer
-  // has taken from the ring: the state the ring would be in. false, with nothing written, if the
-  // signal has not started playing (the cycle had not taken the input yet, or it was still in
-  // its leading silence): the ring then starts as any device's does.
-  bool leaveDirect(float* window, std::uint32_t leadFrames, std::int64_t timeNs, std::uint64_t& consumed) noexcept {
+  // Simulated clock, direct, at a cycle's start, `masterFrames` mixed since the device was added
+  // (the clock was skewed: the signal must go through the ring and its resampler from now on).
+  // Writes the resampler's window (kTaps = 2 × kDelay frames, oldest first: the kDelay played,
+  // then the kDelay it plays next), fills the ring up to where the clock is due, `leadFrames`
+  // ahead, and sets `consumed` to the frames the consumer has taken from the ring: the state the
+  // ring would be in. false, with nothing written, if the signal has not started playing (the
+  // cycle had not taken the input yet, or it was still in its leading silence): the ring then
+  // starts as any device's does.
+  bool leaveDirect(float* window, std::uint64_t masterFrames, std::uint32_t leadFrames, std::int64_t timeNs,
+                   std::uint64_t& consumed) noexcept {
     direct_ = false;
+    // Its clock was the master's until now: at 0 ppm a device frame per master frame.
+    position_ = static_cast<double>(masterFrames);
+    lastMaster_ = masterFrames;
     if (!directStarted_ || silence_ > 0) return false;
     const std::size_t ch = channels_;
     for (std::uint32_t i = 0; i < kDelay; ++i)
