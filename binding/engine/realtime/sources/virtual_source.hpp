@@ -71,11 +71,9 @@ class VirtualSource {
   // signal goes on without a seam (leaveDirect()). Control side, before the cycle takes the input.
   static constexpr std::uint32_t kDelay = kDirectDelay;
   void enableDirect(std::int64_t offset, std::uint32_t fill) noexcept {
-    direct_ = true;
     directOffset_ = offset;
     directFill_ = fill;
   }
-  bool direct() const noexcept { return direct_; }
   // The fill the ring would hold: the input's latency in its metrics.
   std::uint32_t directFill() const noexcept { return directFill_; }
   // Mix cycle, direct: the next `frames` frames of the signal into `out`, interleaved, or with
@@ -114,7 +112,6 @@ class VirtualSource {
   // starts as any device's does.
   bool leaveDirect(float* window, std::uint64_t masterFrames, std::uint32_t leadFrames, std::int64_t timeNs,
                    std::uint64_t& consumed) noexcept {
-    direct_ = false;
     // Its clock was the master's until now: at 0 ppm a device frame per master frame.
     position_ = static_cast<double>(masterFrames);
     lastMaster_ = masterFrames;
@@ -200,7 +197,7 @@ class VirtualSource {
   double position_ = 0.0;  // device frames due (fractional)
   std::uint64_t lastMaster_ = 0;
   // Direct (see enableDirect()).
-  bool direct_ = false, directStarted_ = false;
+  bool directStarted_ = false;
   std::int64_t directOffset_ = 0;
   std::uint32_t directFill_ = 0;
   std::uint64_t silence_ = 0;  // frames of silence still to play before the signal
