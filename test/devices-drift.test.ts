@@ -37,13 +37,20 @@ it('a PulseAudio capture against a JACK-clocked mix plays a minute after lock wi
     const capture = mixer.addInput({ source: { device: pulseDevice, channels: [0] }, targetLatencyMs: 60 });
     const tap = mixer.tap({ capacityFrames: 2 * sampleRate });
     const resyncs: number[] = [];
-    mixer.on('resync', (e) => resyncs.push(e.id));
+    // When, and how far off: a rare failure here (a re-sync in one CI run of several) needs to
+    // show whether it came before or after the lock.
+    const startedAt = Date.now();
+    mixer.on('resync', (e) => {
+      resyncs.push(e.id);
+      console.log(`re-sync ${Date.now() - startedAt} ms after start, error ${e.errorFrames.toFixed(1)} frames`);
+    });
     mixer.start();
     const input = () => mixer.metrics().inputs.find((i) => i.id === capture.id)!;
     // PulseAudio stalls about a second when streams start; then the loop settles and locks.
     await waitFor(() => input().locked, 'the capture to lock', 60000);
     const before = input();
     const lockedAt = Date.now();
+    console.log(`locked ${lockedAt - startedAt} ms after start`);
     let lost = 0; // half-second samples unlocked
     let samples = 0;
     while (Date.now() - lockedAt < 60_000) {
