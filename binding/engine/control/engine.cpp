@@ -235,17 +235,25 @@ void Engine::advance(std::uint64_t frames) {
     // cycles of any length keep its clock a straight line.
     const auto timeNs = simulatedNs();
     const auto dueNs = simulatedNs(simulatedFrames_ + n);
-    for (Input* in : simulatedGenerators_) {
-      if (in->rt.direct) {
-        if (in->rt.clockRelation.load(std::memory_order_relaxed) == InputRt::ClockRelation::Same) continue;  // the cycle renders it
-        leaveDirect(*in, timeNs, simulatedFrames_ - in->startFrame);
-      }
+    if (directSkewed_) leaveDirectSkewed(timeNs);
+    for (Input* in : simulatedGenerators_)
       in->generator->advanceTo(simulatedFrames_ + n - in->startFrame, config_.periodFrames, dueNs);
-    }
     cycle_.run(n, timeNs, 0);
     simulatedFrames_ += n;
     frames -= n;
   }
+}
+
+// Every direct generator whose clock was skewed (setClockPpm()) leaves direct mode before this
+// cycle and joins the generators advanced through their rings.
+void Engine::leaveDirectSkewed(std::int64_t timeNs) noexcept {
+  directSkewed_ = false;
+  std::erase_if(directGenerators_, [&](Input* in) {
+    if (in->rt.clockRelation.load(std::memory_order_relaxed) == InputRt::ClockRelation::Same) return false;
+    leaveDirect(*in, timeNs, simulatedFrames_ - in->startFrame);
+    simulatedGenerators_.push_back(in);  // room: reserved for every generator when it was added
+    return true;
+  });
 }
 
 // A direct generator whose clock was skewed: from this cycle on through its ring and resampler,
@@ -275,6 +283,7 @@ void Engine::close() {
   for (auto& in : retiring_)
     if (in->stream) in->stream->detach();
   simulatedGenerators_.clear();
+  directGenerators_.clear();
   inputs_.clear();
   retiring_.clear();
   outputs_.clear();

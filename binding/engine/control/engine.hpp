@@ -179,6 +179,7 @@ class Engine {
   void stopStreams(bool forGood);
   void waitForLossless(std::uint32_t frames);
   void leaveDirect(Input& in, std::int64_t timeNs, std::uint64_t masterFrames) noexcept;
+  void leaveDirectSkewed(std::int64_t timeNs) noexcept;
   // The simulated clock's time (ns): frames so far at the mixer's rate, from 1 s (0 means unset).
   std::int64_t simulatedNs() const noexcept { return simulatedNs(simulatedFrames_); }
   std::int64_t simulatedNs(std::uint64_t frames) const noexcept {
@@ -207,7 +208,11 @@ class Engine {
   DeviceWatchdog watchdog_;
 
   std::map<std::uint32_t, std::unique_ptr<Input>> inputs_;  // live, in id order
-  std::vector<Input*> simulatedGenerators_;  // simulated clock: its live generators, walked every cycle
+  // Simulated clock: its live generators that run through their rings (advanced every cycle), and
+  // those the cycle renders itself (direct: looked at only when a clock was skewed, directSkewed_).
+  std::vector<Input*> simulatedGenerators_;
+  std::vector<Input*> directGenerators_;
+  bool directSkewed_ = false;
   std::vector<std::unique_ptr<Input>> retiring_;            // removed, not yet let go of
   std::map<std::uint32_t, OutputRecord> outputs_;
   std::uint32_t nextInputId_ = 1;

@@ -158,7 +158,11 @@ std::uint32_t Engine::addInput(const InputSpec& spec) {
   ++nextInputId_;
   Input* raw = in.get();
   inputs_.emplace(id, std::move(in));
-  if (raw->generator && mode_ == ClockMode::Simulated) simulatedGenerators_.push_back(raw);
+  if (raw->generator && mode_ == ClockMode::Simulated) {
+    (raw->rt.direct ? directGenerators_ : simulatedGenerators_).push_back(raw);
+    // Room for every direct one to join the others (leaveDirectSkewed(), in the cycle's loop).
+    simulatedGenerators_.reserve(simulatedGenerators_.size() + directGenerators_.size());
+  }
   if (running_ && raw->onHost) startHost();
   send(Command{CommandType::AddInput, id, &raw->rt});  // cannot fail: room was checked above
   return id;
@@ -172,6 +176,7 @@ void Engine::removeInput(std::uint32_t id) {
   std::unique_ptr<Input> in = std::move(it->second);
   inputs_.erase(it);
   std::erase(simulatedGenerators_, in.get());
+  std::erase(directGenerators_, in.get());
   // Its producer lets go first: a capture callback can no longer reach it once detached (the
   // stream itself is stopped and closed in the background), the host stops ticking it after a pass.
   if (in->stream) {
@@ -205,6 +210,7 @@ bool Engine::setClockPpm(std::uint32_t id, double ppm) {
   if (!in.generator) return false;
   in.generator->setClockPpm(ppm);
   in.rt.clockRelation.store(generatorClock(ppm), std::memory_order_relaxed);
+  if (in.rt.direct && generatorClock(ppm) != InputRt::ClockRelation::Same) directSkewed_ = true;  // advance() takes it off
   return true;
 }
 
