@@ -9,6 +9,7 @@
 // are skipped (MESSAGE) and only the cut-invariance is checked.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -51,9 +52,11 @@ float amplitudeAt(std::size_t render) {
 // The run of kSamples samples, each render of `sizes` on C channels (C = 0: alternate 1 and 2),
 // avx picking the path (or, -1, alternating it per render). Mono: channel 0 of each frame; the
 // other channel must be the same bits.
-std::vector<float> run(double hz, const std::vector<std::uint32_t>& sizes, int c, int avx, bool withAmplitudes) {
+std::vector<float> run(double hz, const std::vector<std::uint32_t>& sizes, int c, int avx, bool withAmplitudes,
+                       std::uint32_t lead = 0) {
   SineOscillator osc;
   osc.configure(hz / kRate);
+  osc.setLead(lead);
   std::vector<float> out, buf(2 * 300);
   out.reserve(kSamples);
   for (std::size_t r = 0; r < sizes.size(); ++r) {
@@ -131,5 +134,33 @@ TEST_CASE("sine oscillator: the same bits however the run is cut into renders, m
       INFO(hz << " Hz, " << (avx ? "AVX" : "SSE2"));
       for (std::uint32_t start : {0u, 151u})
         for (int c : {1, 2, 0}) CHECK(mismatches(whole, run(hz, renderSizes(start), c, avx, false)) == 0);
+    }
+}
+
+TEST_CASE("sine oscillator with a lead: still sin() within 2 LSB from sample 0, the same bits however cut, on either path") {
+  std::vector<int> paths = {0};
+  if (ringmix::engine::simd::kCpuHasAvx) paths.push_back(1);
+  for (std::uint32_t lead = 1; lead < SineOscillator::kLanes; ++lead)
+    for (double hz : {20.0, 997.0, 3000.0, 6000.5, 0.45 * kRate}) {
+      std::vector<float> whole(kSamples);
+      {
+        SineOscillator osc;
+        osc.configure(hz / kRate);
+        osc.setLead(lead);
+        osc.render<1>(whole.data(), static_cast<std::uint32_t>(kSamples), 1.0f);
+      }
+      double worst = 0.0;
+      for (std::size_t i = 0; i < whole.size(); ++i)
+        worst = std::max(worst, std::fabs(whole[i] - std::sin(6.283185307179586 * std::fmod(hz / kRate * static_cast<double>(i), 1.0))));
+      INFO(hz << " Hz, lead " << lead << ": worst error " << worst);
+      CHECK(worst < 2 * 6e-8);
+      // Renders that start where the groups do (8k - lead) and ones that do not, stereo, mono, AVX.
+      std::vector<std::uint32_t> aligned = {SineOscillator::kLanes - lead};
+      for (std::size_t n = aligned[0]; n + 128 <= kSamples; n += 128) aligned.push_back(128);
+      aligned.push_back(static_cast<std::uint32_t>(kSamples - (aligned.size() - 1) * 128 - aligned[0]));
+      for (int avx : paths) {
+        CHECK(mismatches(whole, run(hz, aligned, 1, avx, false, lead)) == 0);
+        for (int c : {1, 2, 0}) CHECK(mismatches(whole, run(hz, renderSizes(lead * 13), c, avx, false, lead)) == 0);
+      }
     }
 }

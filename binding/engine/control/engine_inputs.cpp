@@ -144,11 +144,15 @@ std::uint32_t Engine::addInput(const InputSpec& spec) {
   // A generator on the simulated clock's own clock: rendered by the cycle, on the time line its
   // ring would give (prime and first pull leave it targetFrames + 1 full, see pullInput()).
   static_assert(VirtualSource::kDelay == Resampler::kTaps / 2);
-  if (generator && mode_ == ClockMode::Simulated && config_.directGenerators && in->rt.compensate &&
-      in->rt.clockRelation.load(std::memory_order_relaxed) == InputRt::ClockRelation::Same) {
+  if (generator && mode_ == ClockMode::Simulated) {
     const auto fill = static_cast<std::uint32_t>(in->rt.drift.settings().targetFrames) + 1;
-    in->generator->enableDirect(static_cast<std::int64_t>(period) - fill - VirtualSource::kDelay, fill);
-    in->rt.direct = in->generator.get();
+    const std::int64_t offset = static_cast<std::int64_t>(period) - fill - VirtualSource::kDelay;
+    in->generator->alignSine(offset);
+    if (config_.directGenerators && in->rt.compensate &&
+        in->rt.clockRelation.load(std::memory_order_relaxed) == InputRt::ClockRelation::Same) {
+      in->generator->enableDirect(offset, fill);
+      in->rt.direct = in->generator.get();
+    }
   }
   // Everything that can fail is done: hand it over.
   if (in->generator && mode_ != ClockMode::Simulated) {

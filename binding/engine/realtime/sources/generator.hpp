@@ -39,6 +39,9 @@ class Generator {
     untilImpulse_ = 0;  // the first impulse is the first frame
   }
 
+  // Before the first render: where the sine's groups of eight start (SineOscillator::setLead()).
+  void setSineLead(std::uint32_t lead) noexcept { sine_.setLead(lead); }
+
   // Writes `frames` interleaved frames of `channels` channels.
   void render(float* out, std::uint32_t frames) noexcept { render(out, frames, channels_); }
   // Writes `frames` samples: one channel of what render() writes (every channel is the same).

@@ -57,6 +57,18 @@ class SineOscillator {
     anchored_ = false;  // anchor at the first group
     sinceAnchor_ = 0;
     waiting_ = 0;
+    lead_ = 0;
+  }
+
+  // After configure(), before the first render(): the groups of eight start `lead` (0 to 7)
+  // samples before the first sample rather than at it, so at samples -lead + 8k. A caller whose
+  // renders start at such samples (the mix cycle's, for a generator it renders itself) gets
+  // whole groups every time, with no part-group computed ahead nor handed out. The samples are
+  // the same sine within the same error; their bits depend on the lead (the anchors move with it).
+  void setLead(std::uint32_t lead) noexcept {
+    lead_ = lead % kLanes;
+    const double start = -static_cast<double>(lead_) * inc_;
+    phase_ = start - std::floor(start);
   }
 
   // out[i·C + c] = amplitude · sin(2π (phase + i · inc)) for every channel c < C (C = 1: a mono
@@ -69,6 +81,11 @@ class SineOscillator {
       for (std::uint32_t j = kLanes - waiting_; j < kLanes; ++j) group_[j] *= scale;
       amplitude_ = amplitude;
       anchored_ = false;
+    }
+    if (lead_ > 0) {  // the first group, started before sample 0: its first lead_ samples dropped
+      run<1>(nullptr, 0, group_);
+      waiting_ = kLanes - lead_;
+      lead_ = 0;
     }
     if (n <= waiting_ && n < kLanes) {  // (waiting_ < kLanes: the second says so to the compiler)
       give<C>(out, group_ + (kLanes - waiting_), n);
@@ -216,6 +233,7 @@ class SineOscillator {
   std::uint32_t sinceAnchor_ = 0;  // groups since the last anchor
   float group_[kLanes] = {};  // a group computed whole; its last waiting_ samples not yet taken
   std::uint32_t waiting_ = 0;
+  std::uint32_t lead_ = 0;  // see setLead(); 0 once the first render() has dropped them
 };
 
 }  // namespace ringmix::engine
