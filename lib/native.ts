@@ -37,6 +37,12 @@ export interface BuildInfo {
    * also need PortAudio's library at run time: without it device calls throw `ERR_NO_AUDIO_BACKEND`.
    */
   deviceSupport: boolean;
+  /**
+   * The widest SIMD kernels the mix runs on this CPU, chosen at load: `'avx512'`, `'avx'`, or
+   * `'baseline'` (SSE2 on x86-64, NEON on ARM64). Every path gives the same bits. Setting
+   * `RINGMIX_NO_AVX512=1` in the environment before the addon loads caps it at `'avx'`.
+   */
+  simd: 'avx512' | 'avx' | 'baseline';
 }
 
 /** Options the addon's Mixer constructor takes (already validated). */

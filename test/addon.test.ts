@@ -3,6 +3,8 @@
  * require) and its glue refuses malformed calls without crashing, even from callers that bypass
  * the TypeScript validation.
  */
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
 import * as ringmix from '..';
 import { native } from '../dist/native';
 
@@ -17,6 +19,27 @@ describe('package entry point', () => {
     expect(info.cacheLineBytes).toBe(128);
     // Built here with PortAudio's header (scripts/setup.sh installs it).
     expect(info.deviceSupport).toBe(true);
+    expect(['avx512', 'avx', 'baseline']).toContain(info.simd);
+  });
+
+  it('RINGMIX_NO_AVX512=1 caps the kernels at AVX, and the mix is the same bits', () => {
+    // A child process each: the choice is made when the addon loads.
+    const script =
+      "const { Mixer, buildInfo } = require('.'); const m = new Mixer({ clock: 'simulated' });" +
+      "m.addInput({ source: { generator: 'sine', frequency: 997 } }); const t = m.tap(); m.advance(4800);" +
+      "const a = t.read(); let h = 0; for (const x of new Uint32Array(a.buffer, a.byteOffset, a.length)) h = (h * 31 + x) >>> 0;" +
+      "console.log(JSON.stringify({ simd: buildInfo().simd, frames: a.length / 2, hash: h })); m.close();";
+    const run = (env: NodeJS.ProcessEnv) =>
+      JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..'), env, encoding: 'utf8' })) as {
+        simd: string;
+        frames: number;
+        hash: number;
+      };
+    const plain = run(process.env);
+    const capped = run({ ...process.env, RINGMIX_NO_AVX512: '1' });
+    expect(capped.simd).toBe(plain.simd === 'baseline' ? 'baseline' : 'avx');
+    expect(capped.frames).toBe(4800);
+    expect(capped.hash).toBe(plain.hash);
   });
 
   it('exports the API and RingmixError with a stable code', () => {

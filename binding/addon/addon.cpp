@@ -42,6 +42,8 @@ Napi::Value RingmixAddon::Info(const Napi::CallbackInfo& info) {
   o.Set("maxInputs", static_cast<double>(engine::kMaxInputs));
   // Built with PortAudio's header: device calls work where its library loads at run time.
   o.Set("deviceSupport", RINGMIX_DEVICE_SUPPORT != 0);
+  // The widest kernels this CPU runs (read at load; RINGMIX_NO_AVX512=1 caps them at AVX).
+  o.Set("simd", engine::simd::kCpuHasAvx512 ? "avx512" : engine::simd::kCpuHasAvx ? "avx" : "baseline");
 #if defined(__clang__)
   o.Set("compiler", "clang " __clang_version__);
 #elif defined(__GNUC__)

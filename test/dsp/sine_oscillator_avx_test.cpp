@@ -1,5 +1,6 @@
-// SineOscillator's two recurrence steps, two four-double AVX vectors (sine_oscillator_avx.hpp)
-// and four two-double SSE2 ones, run side by side: every sample must be the same bits, and so the
+// SineOscillator's three recurrence steps, one eight-double AVX-512 vector, two four-double AVX
+// vectors (sine_oscillator_avx.hpp) and four two-double SSE2 ones, run side by side (AVX-512
+// where the CPU has it): every sample must be the same bits, and so the
 // lanes' state (an oscillator switching path between renders goes on as either would alone).
 // Frequencies from 20 Hz to 0.45·fs, on and near multiples of fs/16 (where the phasor runs
 // instead of the recurrence), render sizes of every length from 1 to 300 in scrambled orders (a
@@ -60,7 +61,10 @@ std::vector<float> run(double hz, const std::vector<std::uint32_t>& sizes, int c
   std::vector<float> out, buf(2 * 300);
   out.reserve(kSamples);
   for (std::size_t r = 0; r < sizes.size(); ++r) {
-    osc.useAvx(avx < 0 ? r % 2 == 0 : avx == 1);
+    // avx: 0 SSE2, 1 AVX, 2 AVX-512; -1 alternating SSE2 and AVX, -2 cycling through all three.
+    const int path = avx == -1 ? static_cast<int>(r % 2) : avx == -2 ? static_cast<int>(r % 3) : avx;
+    osc.useAvx(path >= 1);
+    osc.useAvx512(path == 2);
     const std::uint32_t n = sizes[r];
     const float a = withAmplitudes ? amplitudeAt(r) : 1.0f;
     const int channels = c == 0 ? 1 + static_cast<int>(r % 2) : c;
@@ -96,8 +100,10 @@ TEST_CASE("sine oscillator AVX: the same bits as SSE2, any frequency, render siz
     SineOscillator osc;
     osc.configure(0.01);
     CHECK(osc.usesAvx());  // configure() picks it
+    CHECK(osc.usesAvx512() == ringmix::engine::simd::kCpuHasAvx512);  // and AVX-512 where there is
     osc.useAvx(false);
     CHECK_FALSE(osc.usesAvx());
+    CHECK_FALSE(osc.usesAvx512());
   }
   std::size_t checked = 0;
   for (double hz : frequencies())
@@ -111,6 +117,10 @@ TEST_CASE("sine oscillator AVX: the same bits as SSE2, any frequency, render siz
         CHECK(sse.size() == kSamples);
         CHECK(mismatches(sse, avx) == 0);
         CHECK(mismatches(sse, both) == 0);
+        if (ringmix::engine::simd::kCpuHasAvx512) {
+          CHECK(mismatches(sse, run(hz, sizes, c, 2, amplitudes)) == 0);
+          CHECK(mismatches(sse, run(hz, sizes, c, -2, amplitudes)) == 0);
+        }
         checked += sse.size();
       }
   MESSAGE(checked << " samples compared");
@@ -119,6 +129,7 @@ TEST_CASE("sine oscillator AVX: the same bits as SSE2, any frequency, render siz
 TEST_CASE("sine oscillator: the same bits however the run is cut into renders, mono or stereo, on either path") {
   std::vector<int> paths = {0};
   if (ringmix::engine::simd::kCpuHasAvx) paths.push_back(1);
+  if (ringmix::engine::simd::kCpuHasAvx512) paths.push_back(2);
   for (int avx : paths)
     for (double hz : {20.0, 997.0, 3000.0, 6000.5, 0.45 * kRate}) {
       // The whole run in one render, then cut into every size from 1 to 300 in two orders.
@@ -127,11 +138,12 @@ TEST_CASE("sine oscillator: the same bits however the run is cut into renders, m
       {
         SineOscillator osc;
         osc.configure(hz / kRate);
-        osc.useAvx(avx == 1);
+        osc.useAvx(avx >= 1);
+        osc.useAvx512(avx == 2);
         whole.resize(kSamples);
         osc.render<1>(whole.data(), static_cast<std::uint32_t>(kSamples), 1.0f);
       }
-      INFO(hz << " Hz, " << (avx ? "AVX" : "SSE2"));
+      INFO(hz << " Hz, " << (avx == 2 ? "AVX-512" : avx ? "AVX" : "SSE2"));
       for (std::uint32_t start : {0u, 151u})
         for (int c : {1, 2, 0}) CHECK(mismatches(whole, run(hz, renderSizes(start), c, avx, false)) == 0);
     }
@@ -140,6 +152,7 @@ TEST_CASE("sine oscillator: the same bits however the run is cut into renders, m
 TEST_CASE("sine oscillator with a lead: still sin() within 2 LSB from sample 0, the same bits however cut, on either path") {
   std::vector<int> paths = {0};
   if (ringmix::engine::simd::kCpuHasAvx) paths.push_back(1);
+  if (ringmix::engine::simd::kCpuHasAvx512) paths.push_back(2);
   for (std::uint32_t lead = 1; lead < SineOscillator::kLanes; ++lead)
     for (double hz : {20.0, 997.0, 3000.0, 6000.5, 0.45 * kRate}) {
       std::vector<float> whole(kSamples);

@@ -3,8 +3,9 @@
 //
 // Eight lanes, one per sample of a group of eight, each step a group on. A lane follows the
 // recurrence s[k+1] = 2·cos(8θ)·s[k] - s[k-1]: a multiply and a subtraction per sample, in
-// two-double vectors, or four-double ones where the CPU has AVX (sine_oscillator_avx.hpp: the
-// same operations per lane, so the same bits; ~1.6 instructions per sample instead of ~3.3). Its
+// two-double vectors, four-double ones where the CPU has AVX, or one eight-double one with
+// AVX-512 (sine_oscillator_avx.hpp: the same operations per lane, so the same bits; ~3.3, ~1.6
+// and ~0.8 instructions per sample). Its
 // rounding turns into phase error of about eps / |sin 8θ| per step, so frequencies where sin 8θ
 // is near 0 (within ~0.1 % of a multiple of fs/16) turn a complex phasor instead (four
 // multiplies per sample, no such loss). The lanes carry on from one render() to the next (a
@@ -53,6 +54,7 @@ class SineOscillator {
     stepSin_ = std::sin(kTwoPi * inc_ * kLanes);
     recurrence_ = std::fabs(stepSin_) > kMinStepSin;
     avx_ = simd::kCpuHasAvx;  // set here, not at construction: a static one may be built before it
+    avx512_ = simd::kCpuHasAvx512;
     amplitude_ = 0.0f;
     anchored_ = false;  // anchor at the first group
     sinceAnchor_ = 0;
@@ -106,9 +108,18 @@ class SineOscillator {
   }
 
   // The AVX step where the CPU has it (configure() picks it; sine_oscillator_avx.hpp), else the
-  // SSE2 one: the same bits. Tests call this after configure() to run either.
-  void useAvx(bool on) noexcept { avx_ = on && simd::kCpuHasAvx; }
+  // SSE2 one: the same bits. Tests call this after configure() to run either (with AVX-512 off).
+  void useAvx(bool on) noexcept {
+    avx_ = on && simd::kCpuHasAvx;
+    avx512_ = avx512_ && avx_;
+  }
   bool usesAvx() const noexcept { return avx_; }
+  // The AVX-512 step where the CPU has it (configure() picks it over AVX): the same bits again.
+  void useAvx512(bool on) noexcept {
+    avx512_ = on && simd::kCpuHasAvx512;
+    avx_ = avx_ || avx512_;
+  }
+  bool usesAvx512() const noexcept { return avx512_; }
 
  private:
   // count (< kLanes) samples of src to out, each on C channels: a few fixed-size moves, not a
@@ -169,7 +180,9 @@ class SineOscillator {
   // `groups` whole groups into out, then with `tail` one more into it (mono), the lanes stepping on.
   template <std::uint32_t C>
   void step(float* out, std::uint32_t groups, float* tail) noexcept {
-    if (recurrence_ && sine_oscillator_avx::kAvailable && avx_) {
+    if (recurrence_ && sine_oscillator_avx::kAvailable && avx512_) {
+      sine_oscillator_avx::step512<C>(2.0 * stepCos_, cur_, prev_, out, groups, tail);
+    } else if (recurrence_ && sine_oscillator_avx::kAvailable && avx_) {
       sine_oscillator_avx::step<C>(2.0 * stepCos_, cur_, prev_, out, groups, tail);
     } else if (recurrence_) {
       using simd::D2;
@@ -226,7 +239,8 @@ class SineOscillator {
   double laneCos_[kLanes] = {}, laneSin_[kLanes] = {};
   double stepCos_ = 1.0, stepSin_ = 0.0;
   bool recurrence_ = false;
-  bool avx_ = false;  // see useAvx()
+  bool avx_ = false;     // see useAvx()
+  bool avx512_ = false;  // see useAvx512()
   float amplitude_ = 0.0f;
   double cur_[kLanes] = {}, prev_[kLanes] = {}, re_[kLanes] = {};
   bool anchored_ = false;
