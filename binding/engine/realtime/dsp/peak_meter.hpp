@@ -15,13 +15,13 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 
 #include "engine/realtime/dsp/cpu_avx.hpp"
 #include "engine/realtime/dsp/peak_meter_avx.hpp"
+#include "engine/realtime/dsp/peak_meter_scan.hpp"
 #include "engine/realtime/dsp/simd.hpp"
 
 namespace ringmix::engine {
@@ -77,6 +77,11 @@ class PeakProgrammeMeter {
     float peak[kMaxChannels] = {};
     double sumSq[kMaxChannels] = {};
   };
+  // A block's eight lanes (see add()): each one's weighted maximum, maximum and sum of squares.
+  // Not zeroed here: every lane loop writes them all.
+  struct Lanes {
+    float m[kLanes], top[kLanes], sq[kLanes];
+  };
   void add(const float* interleaved, std::uint32_t frames, BlockLevels* levels = nullptr) noexcept {
     addRuns(interleaved, frames, channels_, levels);
   }
@@ -85,6 +90,51 @@ class PeakProgrammeMeter {
   void addMono(const float* x, std::uint32_t frames, BlockLevels* levels = nullptr) noexcept {
     addRuns(x, frames, 1, levels);
   }
+
+  // addMono() in two parts, for a caller that accumulates a block's lanes itself in the same
+  // operations from monoWeights() and monoStep(), while making the samples (mix/mono_fuse.hpp:
+  // in the strip's mixing loop, one pass instead of two).
+  // The lanes of a signal carried once, combined: each one's largest weighted maximum and
+  // maximum (no NaN enters them: any order gives the same bits) and the sum of their squares, in
+  // lane order, in double.
+  struct Combined {
+    float m = 0.0f, peak = 0.0f;
+    double sumSq = 0.0;
+  };
+  static Combined combineMono(const Lanes& l) noexcept {
+    using simd::F4;
+    Combined k;
+    k.m = simd::maxLanes(simd::maxInto(F4::load(l.m), F4::load(l.m + 4)));
+    k.peak = simd::maxLanes(simd::maxInto(F4::load(l.top), F4::load(l.top + 4)));
+    for (std::uint32_t j = 0; j < kLanes; ++j) k.sumSq += l.sq[j];
+    return k;
+  }
+  // addMono()'s finishing, from its lanes combined: levels (when given) for every channel, the
+  // readings and holds (a channel in the same state as the first takes its result, as is usual:
+  // the same signal). lastAt(peak): the block's last frame of magnitude peak (0 if none), asked
+  // at most once, only when the block tops a hold. frames <= kMaxRun.
+  template <typename LastAt>
+  void finishMono(const Combined& k, std::uint32_t frames, BlockLevels* levels, LastAt lastAt) noexcept {
+    setFall(frames);
+    if (levels)
+      for (std::uint32_t c = 0; c < channels_; ++c) {
+        levels->peak[c] = std::max(levels->peak[c], k.peak);
+        levels->sumSq[c] += k.sumSq;
+      }
+    std::int64_t at = -1;
+    const auto lastOnce = [&] {
+      if (at < 0) at = lastAt(k.peak);
+      return static_cast<std::uint32_t>(at);
+    };
+    const Chan first = chans_[0];
+    step(chans_[0], k, frames, lastOnce);
+    for (std::uint32_t c = 1; c < channels_; ++c) {
+      if (chans_[c] == first) chans_[c] = chans_[0];
+      else step(chans_[c], k, frames, lastOnce);
+    }
+  }
+  const float* monoWeights() const noexcept { return lane0Mono_; }
+  float monoStep() const noexcept { return laneStepMono_; }
 
   // dBFS; -Infinity for digital silence.
   float peakDb(std::uint32_t channel) const noexcept { return toDb(channel < channels_ ? chans_[channel].reading : 0.0); }
@@ -99,6 +149,13 @@ class PeakProgrammeMeter {
   double fallPerSample() const noexcept { return fall_; }
 
  private:
+  struct Chan {
+    double reading = 0.0;
+    double hold = 0.0;
+    std::uint64_t age = 0;  // frames since the hold was set
+    bool operator==(const Chan&) const = default;
+  };
+
   // add() over `ch` interleaved channels: channels_, or 1 for a signal every channel carries.
   void addRuns(const float* interleaved, std::uint32_t frames, std::uint32_t ch, BlockLevels* levels) noexcept {
     // Long blocks in runs, so the rising weights stay small (fall^-8192 is 2.0 at 8 kHz).
@@ -108,15 +165,20 @@ class PeakProgrammeMeter {
   }
 
   void addBlock(const float* interleaved, std::uint32_t frames, std::uint32_t ch, BlockLevels* levels) noexcept {
-    if (frames != fallFrames_) {
-      fallFrames_ = frames;
-      fallN_ = std::pow(fall_, static_cast<double>(frames));
-      fallN1_ = std::pow(fall_, static_cast<double>(frames - 1));
-    }
-    const bool mono = ch != channels_;
-    float m[kLanes] = {}, top[kLanes] = {}, sq[kLanes] = {};
+    Lanes l;
+    laneLoop(interleaved, frames, ch, l);
+    finish(l, frames, ch, levels,
+           [&](std::uint32_t c, float peak) { return peak_meter_scan::lastFrameAt(interleaved, frames, ch, c, peak); });
+  }
+
+  // The lanes part of addBlock(): every sample of the block into l.
+  void laneLoop(const float* interleaved, std::uint32_t frames, std::uint32_t ch, Lanes& l) const noexcept {
+    float* const m = l.m;
+    float* const top = l.top;
+    float* const sq = l.sq;
     if (kLanes % ch == 0) {
       // Lane j starts at frame j / ch and steps kLanes / ch frames.
+      const bool mono = ch != channels_;
       const float* lane0 = mono ? lane0Mono_ : lane0_;
       const float laneStep = mono ? laneStepMono_ : laneStep_;
       const std::size_t n = static_cast<std::size_t>(frames) * ch;
@@ -146,6 +208,7 @@ class PeakProgrammeMeter {
         sq[j] += a * a;
       }
     } else {  // 3, 5, 6 or 7 channels: a lane per channel, frame by frame
+      l = Lanes{};
       float w = 1.0f;
       const auto r = static_cast<float>(rise_);
       for (std::uint32_t f = 0; f < frames; ++f, w *= r)
@@ -156,91 +219,72 @@ class PeakProgrammeMeter {
           sq[c] += a * a;
         }
     }
+  }
+
+  // The finishing part: the lanes combined per channel, the levels, the readings and holds.
+  // lastAt(c, peak): the block's last frame where channel c has magnitude peak (asked only when
+  // the block tops the hold).
+  template <typename LastAt>
+  void finish(const Lanes& l, std::uint32_t frames, std::uint32_t ch, BlockLevels* levels, LastAt lastAt) noexcept {
+    if (ch != channels_) {
+      finishMono(combineMono(l), frames, levels, [&](float peak) { return lastAt(0, peak); });
+      return;
+    }
+    setFall(frames);
     const std::uint32_t stride = kLanes % ch == 0 ? ch : kLanes;
-    std::int64_t monoPeakAt = -1;  // mono: where the peak is, found once for every channel
-    const Chan first = chans_[0];   // mono: a channel in the same state as the first takes its result
-    float mc = 0.0f, peakc = 0.0f;  // channel c's lanes combined (mono: once, the same for all)
-    double sumSq = 0.0;
     for (std::uint32_t c = 0; c < channels_; ++c) {
-      const std::uint32_t xc = mono ? 0 : c;  // the channel of x read
-      if (c == 0 || !mono) {
-        mc = 0.0f, peakc = 0.0f, sumSq = 0.0;
-        if (stride == 1) {  // one channel in every lane: a fixed loop, unrolled straight
-          for (std::uint32_t j = 0; j < kLanes; ++j)
-            mc = std::max(mc, m[j]), peakc = std::max(peakc, top[j]), sumSq += sq[j];
-        } else {
-          for (std::uint32_t j = xc; j < kLanes; j += stride)
-            mc = std::max(mc, m[j]), peakc = std::max(peakc, top[j]), sumSq += sq[j];
-        }
+      Combined k{};
+      if (stride == 1) {
+        k = combineMono(l);
+      } else {
+        for (std::uint32_t j = c; j < kLanes; j += stride)
+          k.m = std::max(k.m, l.m[j]), k.peak = std::max(k.peak, l.top[j]), k.sumSq += l.sq[j];
       }
       if (levels) {
-        levels->peak[c] = std::max(levels->peak[c], peakc);
-        levels->sumSq[c] += sumSq;
+        levels->peak[c] = std::max(levels->peak[c], k.peak);
+        levels->sumSq[c] += k.sumSq;
       }
-      if (mono && c > 0 && chans_[c] == first) {
-        chans_[c] = chans_[0];
-        continue;
-      }
-      Chan s = chans_[c];
-      const double end = std::max(static_cast<double>(mc) * fallN1_, s.reading * fallN_);
-      const double peak = peakc;
-      if (std::max(peak, s.reading * fall_) >= s.hold) {
-        // The block tops the hold: it holds the block's highest sample, from its last position.
-        if (monoPeakAt < 0) monoPeakAt = lastFrameAt(interleaved, frames, ch, xc, peakc);
-        const auto k = static_cast<std::uint32_t>(monoPeakAt);
-        if (!mono) monoPeakAt = -1;
-        s.hold = peak;
-        s.age = frames - 1 - k;
-        if (s.age > holdFrames_) s.hold = end, s.age = holdFrames_;
-      } else if (s.age + frames <= holdFrames_) {
-        s.age += frames;
-      } else {
-        s.hold = end;  // expired within the block: follows the reading
-        s.age = holdFrames_;
-      }
-      s.reading = end;
-      // A reading far below anything shown is silence; stopping it there keeps the products
-      // out of denormal numbers (slow) after long silence.
-      if (s.reading < 1e-10) s.reading = 0.0;
-      if (s.hold < 1e-10) s.hold = 0.0;
-      chans_[c] = s;
+      step(chans_[c], k, frames, [&] { return lastAt(c, k.peak); });
     }
   }
 
-  // The last frame of the block whose channel c has magnitude `peak` (0 if none). A steady tone
-  // tops its own hold every block, so this runs often: eight samples per step, newest first.
-  std::uint32_t lastFrameAt(const float* x, std::uint32_t frames, std::uint32_t ch, std::uint32_t c, float peak) const noexcept {
-    std::size_t i = static_cast<std::size_t>(frames) * ch;
-    if (kLanes % ch == 0) {
-      // Lane j of an aligned group of eight holds channel j % ch: the lanes that are channel c.
-      unsigned lanes = 0;
-      for (std::uint32_t j = c; j < kLanes; j += ch) lanes |= 1u << j;
-      for (; i % kLanes != 0; --i)  // the tail, down to a whole group
-        if ((i - 1) % ch == c && std::fabs(x[i - 1]) == peak) return static_cast<std::uint32_t>((i - 1) / ch);
-      const simd::F4 p = simd::F4::fill(peak);
-      for (; i >= kLanes; i -= kLanes) {
-        const float* g = x + i - kLanes;
-        const unsigned hit = (simd::equalMask(simd::abs(simd::F4::load(g)), p) |
-                              simd::equalMask(simd::abs(simd::F4::load(g + 4)), p) << 4) & lanes;
-        if (hit != 0) return static_cast<std::uint32_t>((i - kLanes + (31 - std::countl_zero(hit))) / ch);
-      }
-      return 0;
+  void setFall(std::uint32_t frames) noexcept {
+    if (frames == fallFrames_) return;
+    fallFrames_ = frames;
+    fallN_ = std::pow(fall_, static_cast<double>(frames));
+    fallN1_ = std::pow(fall_, static_cast<double>(frames - 1));
+  }
+
+  // One channel's reading and hold after a block whose lanes combined to k; lastAt() as above.
+  template <typename LastAt>
+  void step(Chan& chan, const Combined& k, std::uint32_t frames, LastAt lastAt) const noexcept {
+    Chan s = chan;
+    const double end = std::max(static_cast<double>(k.m) * fallN1_, s.reading * fallN_);
+    const double peak = k.peak;
+    if (std::max(peak, s.reading * fall_) >= s.hold) {
+      // The block tops the hold: it holds the block's highest sample, from its last position.
+      const std::uint32_t at = lastAt();
+      s.hold = peak;
+      s.age = frames - 1 - at;
+      if (s.age > holdFrames_) s.hold = end, s.age = holdFrames_;
+    } else if (s.age + frames <= holdFrames_) {
+      s.age += frames;
+    } else {
+      s.hold = end;  // expired within the block: follows the reading
+      s.age = holdFrames_;
     }
-    for (std::uint32_t k = frames; k-- > 0;)
-      if (std::fabs(x[static_cast<std::size_t>(k) * ch + c]) == peak) return k;
-    return 0;
+    s.reading = end;
+    // A reading far below anything shown is silence; stopping it there keeps the products
+    // out of denormal numbers (slow) after long silence.
+    if (s.reading < 1e-10) s.reading = 0.0;
+    if (s.hold < 1e-10) s.hold = 0.0;
+    chan = s;
   }
 
   static float toDb(double a) noexcept {
     return a > 0.0 ? static_cast<float>(20.0 * std::log10(a)) : -std::numeric_limits<float>::infinity();
   }
 
-  struct Chan {
-    double reading = 0.0;
-    double hold = 0.0;
-    std::uint64_t age = 0;  // frames since the hold was set
-    bool operator==(const Chan&) const = default;
-  };
   std::array<Chan, kMaxChannels> chans_{};
   std::uint32_t channels_ = 2;
   double fall_ = 1.0;

@@ -1,6 +1,6 @@
 // F4: four floats in one SSE or NEON register, for the few loops the compiler leaves scalar:
 // running maxima (GCC vectorises a max of floats only when it may ignore NaNs) next to sums, as
-// the meters need, where a peak sits (equalMask), and the compressor's stereo (de)interleaving.
+// the meters need, where a peak sits (equalMask, ifAtLeast, maxLanes), and the compressor's stereo (de)interleaving.
 // D2: two doubles, for two channels' recursive filters run side by side (a recursion cannot be
 // vectorised along time), the compressor's closed-form smoothing and the sine oscillator's lanes. Elsewhere plain loops vectorise on their own. Without
 // SSE2 or NEON (AArch64 for D2), plain scalars. Real-time code: arithmetic only.
@@ -37,6 +37,13 @@ inline F4 abs(F4 a) noexcept { return {_mm_andnot_ps(_mm_set1_ps(-0.0f), a.v)}; 
 inline F4 maxInto(F4 x, F4 running) noexcept { return {_mm_max_ps(x.v, running.v)}; }
 // Bit j set where lane j of a equals lane j of b.
 inline unsigned equalMask(F4 a, F4 b) noexcept { return static_cast<unsigned>(_mm_movemask_ps(_mm_cmpeq_ps(a.v, b.v))); }
+// Per lane: v where a >= b, else 0 (a NaN compares false).
+inline F4 ifAtLeast(F4 a, F4 b, F4 v) noexcept { return {_mm_and_ps(_mm_cmpge_ps(a.v, b.v), v.v)}; }
+// The largest lane, of lanes without NaN (then any order gives the same result).
+inline float maxLanes(F4 a) noexcept {
+  const __m128 m = _mm_max_ps(a.v, _mm_movehl_ps(a.v, a.v));
+  return _mm_cvtss_f32(_mm_max_ss(m, _mm_shuffle_ps(m, m, 1)));
+}
 // Four interleaved stereo frames at p: their left samples in `even`, their right ones in `odd`.
 inline void deinterleave(const float* p, F4& even, F4& odd) noexcept {
   const __m128 a = _mm_loadu_ps(p), b = _mm_loadu_ps(p + 4);
@@ -72,6 +79,13 @@ inline unsigned equalMask(F4 a, F4 b) noexcept {
   const uint32x2_t halves = vorr_u32(vget_low_u32(eq), vget_high_u32(eq));
   return vget_lane_u32(halves, 0) | vget_lane_u32(halves, 1);
 }
+inline F4 ifAtLeast(F4 a, F4 b, F4 v) noexcept { return {vbslq_f32(vcgeq_f32(a.v, b.v), v.v, vdupq_n_f32(0.0f))}; }
+inline float maxLanes(F4 a) noexcept {
+  float l[4];
+  vst1q_f32(l, a.v);
+  const float x = l[0] > l[1] ? l[0] : l[1], y = l[2] > l[3] ? l[2] : l[3];
+  return x > y ? x : y;
+}
 inline void deinterleave(const float* p, F4& even, F4& odd) noexcept {
   const float32x4x2_t v = vld2q_f32(p);
   even.v = v.val[0];
@@ -101,6 +115,15 @@ inline unsigned equalMask(F4 a, F4 b) noexcept {
   unsigned m = 0;
   for (unsigned j = 0; j < 4; ++j) m |= (a.v[j] == b.v[j] ? 1u : 0u) << j;
   return m;
+}
+inline F4 ifAtLeast(F4 a, F4 b, F4 v) noexcept {
+  F4 r;
+  for (unsigned j = 0; j < 4; ++j) r.v[j] = a.v[j] >= b.v[j] ? v.v[j] : 0.0f;
+  return r;
+}
+inline float maxLanes(F4 a) noexcept {
+  const float x = a.v[0] > a.v[1] ? a.v[0] : a.v[1], y = a.v[2] > a.v[3] ? a.v[2] : a.v[3];
+  return x > y ? x : y;
 }
 inline void deinterleave(const float* p, F4& even, F4& odd) noexcept {
   even = {{p[0], p[2], p[4], p[6]}};

@@ -87,9 +87,16 @@ class ChannelStrip {
   bool monoReady() const noexcept {
     return in_ == 2 && out_ == 2 && settled() && pan_[0][1].current() == 0.0f && pan_[1][0].current() == 0.0f;
   }
+  // monoReady(): the fader's gain and the two sides' pan gains processMono() applies (the mix
+  // cycle's fused loop, mono_fuse.hpp, applies them itself).
+  struct MonoGains {
+    float g, left, right;
+  };
+  MonoGains monoGains() const noexcept { return {gain_.current(), pan_[0][0].current(), pan_[1][1].current()}; }
+
   void processMono(float* __restrict io, float* __restrict bus, std::uint32_t frames) noexcept {
     using simd::F4;
-    const float g = gain_.current(), left = pan_[0][0].current(), right = pan_[1][1].current();
+    const auto [g, left, right] = monoGains();
     const F4 gv = F4::fill(g), lr = F4::set(left, right, left, right);
     const std::size_t n = frames;
     std::size_t f = channel_strip_avx::kAvailable && avx_ ? channel_strip_avx::mono(io, bus, n, g, left, right) : 0;

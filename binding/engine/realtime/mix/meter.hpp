@@ -87,6 +87,13 @@ class WindowMeter {
     commitBlock(frames);
   }
 
+  // addBlock() with the same levels on every channel (a signal carried once: mix/mono_fuse.hpp).
+  void addBlockSame(float peak, double sumSq, std::uint32_t channels, std::uint32_t frames) noexcept {
+    beginBlock();
+    for (std::uint32_t c = 0; c < channels && c < kMaxChannels; ++c) addRun(c, peak, sumSq);
+    commitBlock(frames);
+  }
+
   // A run of samples measured by the caller: its peak magnitude and sum of squares.
   void addRun(std::size_t channel, float peak, double sumSq) noexcept {
     Chan& c = chans_[channel];

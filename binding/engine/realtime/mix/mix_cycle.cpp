@@ -8,6 +8,7 @@
 #include "engine/realtime/sinks/clip.hpp"
 #include "engine/realtime/mix/input_pull.hpp"
 #include "engine/realtime/mix/mono_carriage.hpp"
+#include "engine/realtime/mix/mono_fuse.hpp"
 #include "platform/clock.hpp"
 
 namespace ringmix::engine {
@@ -197,15 +198,16 @@ std::uint64_t MixCycle::run(std::uint32_t frames, std::int64_t timeNs, std::int6
       in.dsp.processCompressor(in.buffer, side ? side->buffer : nullptr, side ? side->channels : 0, frames);
     }
     // Both meters read the post-fader signal; the peak programme meter's pass measures it for both.
-    PeakProgrammeMeter::BlockLevels levels;
-    if (in.mono) {
-      in.strip.processMono(in.buffer, bus, frames);
-      in.ppm.addMono(in.buffer, frames, &levels);
+    if (in.mono) {  // mixed and metered in one pass (mono_fuse.hpp)
+      MonoLevels levels;
+      mixAndMeterMono(in.strip, in.ppm, in.buffer, bus, frames, levels);
+      in.meter.addBlockSame(levels.peak, levels.sumSq, in.channels, frames);
       in.steady = true;
-    } else {
-      in.strip.process(in.buffer, bus, frames);
-      in.ppm.add(in.buffer, frames, &levels);
+      continue;
     }
+    PeakProgrammeMeter::BlockLevels levels;
+    in.strip.process(in.buffer, bus, frames);
+    in.ppm.add(in.buffer, frames, &levels);
     in.meter.addBlock(levels, in.channels, frames);
   }
 
