@@ -33,6 +33,11 @@ bool avxAvailable() {
   d.setVectorWidth(8);
   return d.vectorWidth() == 8;
 }
+bool avx512Available() {
+  TruePeakDetector d;
+  d.setVectorWidth(16);
+  return d.vectorWidth() == 16;
+}
 
 // The same bits, or both NaN: which NaN an addition of two NaNs returns depends on its operand
 // order, which the compiler may swap (it treats float addition as commutative), so a NaN's
@@ -153,7 +158,7 @@ float peakOf(const std::vector<float>& values, unsigned ch, std::size_t pos, std
 TEST_CASE("true peak AVX: the vector width is AVX's where the CPU has it, and can be set") {
   TruePeakDetector d;
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  CHECK(d.vectorWidth() == (__builtin_cpu_supports("avx") ? 8u : 4u));
+  CHECK(d.vectorWidth() == (ringmix::engine::simd::kCpuHasAvx512 ? 16u : __builtin_cpu_supports("avx") ? 8u : 4u));
 #else
   CHECK(d.vectorWidth() == 4u);
 #endif
@@ -161,7 +166,10 @@ TEST_CASE("true peak AVX: the vector width is AVX's where the CPU has it, and ca
   CHECK(d.vectorWidth() == 4u);
   d.setVectorWidth(8);
   CHECK(d.vectorWidth() == (avxAvailable() ? 8u : 4u));
+  d.setVectorWidth(16);
+  CHECK(d.vectorWidth() == (avx512Available() ? 16u : avxAvailable() ? 8u : 4u));
   if (!avxAvailable()) MESSAGE("this CPU has no AVX: only the four-lane path is checked");
+  if (!avx512Available()) MESSAGE("this CPU has no AVX-512: the sixteen-lane path is not checked");
 }
 
 TEST_CASE("true peak AVX: oversample() and process() bit-identical to the SSE path and to interpolate()") {
@@ -175,6 +183,7 @@ TEST_CASE("true peak AVX: oversample() and process() bit-identical to the SSE pa
       const std::vector<float> framewise = interpolated(x, ch);
       std::vector<std::vector<float>> paths{framewise, oversampled(x, ch, 4, 7)};
       if (avx) paths.push_back(oversampled(x, ch, 8, 0)), paths.push_back(oversampled(x, ch, 8, 7));
+      if (avx512Available()) paths.push_back(oversampled(x, ch, 16, 0)), paths.push_back(oversampled(x, ch, 16, 7));
       for (std::size_t k = 0; k < paths.size(); ++k) {
         std::size_t mismatches = 0, first = 0;
         for (std::size_t i = 0; i < reference.size(); ++i)
@@ -198,12 +207,13 @@ TEST_CASE("true peak AVX: oversample() and process() bit-identical to the SSE pa
           if (!above || p4[b] > 0.0f) REQUIRE(sameBits(p4[b], peakOf(reference, ch, pos, n)));
           pos += n, ++b;
         }
-        if (avx) {
-          const std::vector<float> p8 = peaks(x, ch, 8, above);
-          REQUIRE(p8.size() == p4.size());
+        for (std::uint32_t width : {8u, 16u}) {
+          if (width == 8 ? !avx : !avx512Available()) continue;
+          const std::vector<float> pw = peaks(x, ch, width, above);
+          REQUIRE(pw.size() == p4.size());
           for (std::size_t i = 0; i < p4.size(); ++i) {
-            INFO("block ", i, ", processAbove: ", above);
-            REQUIRE(sameBits(p8[i], p4[i]));
+            INFO("block ", i, ", width ", width, ", processAbove: ", above);
+            REQUIRE(sameBits(pw[i], p4[i]));
           }
         }
       }

@@ -12,9 +12,9 @@
 // 0.001 dB of a tone's crest up to 0.43 fs, transition band ~0.455-0.545 fs (a converter's sharp
 // reconstruction filter), which is what lets the limiter, sharing this detector, hold the true
 // peak of material with strong content up to 20 kHz (limiter.hpp). oversample() and process() run
-// phases 1-3 (phase 0 is the sample) as a FIR over consecutive frames, eight per AVX vector where
-// the CPU has it (true_peak_avx.hpp), else four: process() ~17 ns per stereo frame, ~29 without
-// AVX (bench/dsp_master.cpp). All add the taps in interpolate()'s order: the values are the same.
+// phases 1-3 (phase 0 is the sample) as a FIR over consecutive frames, sixteen per AVX-512 vector
+// or eight per AVX one where the CPU has it (true_peak_avx.hpp), else four: process() ~17 ns per
+// stereo frame with AVX, ~29 without (bench/dsp_master.cpp). All add the taps in interpolate()'s order: the values are the same.
 //
 // Shared by the master's limiter (through oversample(): the oversampled values, aligned to a
 // delayed input frame) and the loudness meter (through processAbove(): a block's peak), which
@@ -66,9 +66,10 @@ class TruePeakDetector {
 
   std::uint32_t channels() const noexcept { return channels_; }
 
-  // Frames per block FIR vector: 8 (AVX; the default where the CPU has it) or 4, for the tests.
-  void setVectorWidth(std::uint32_t w) noexcept { avx_ = w == 8 && simd::kCpuHasAvx; }
-  std::uint32_t vectorWidth() const noexcept { return avx_ ? 8 : 4; }
+  // Frames per block FIR vector: 16 (AVX-512), 8 (AVX) or 4, the widest the CPU has by default;
+  // for the tests (a width the CPU lacks gives the next one down).
+  void setVectorWidth(std::uint32_t w) noexcept { width_ = widthFor(w); }
+  std::uint32_t vectorWidth() const noexcept { return width_; }
 
   // Pushes one frame (channels() samples). Writes, for the frame kDelayFrames earlier, its
   // kFactor oversampled values per channel: out[c * kFactor + p] is channel c at offset
@@ -93,7 +94,7 @@ class TruePeakDetector {
   }
 
   // interpolate() for n frames at once (n <= kChunk), with the same values: out[(f * channels()
-  // + c) * kFactor + p]. Phases 1-3 eight or four frames per vector (see chunkPeak()); phase 0
+  // + c) * kFactor + p]. Phases 1-3 sixteen, eight or four frames per vector (see chunkPeak()); phase 0
   // is the sample itself.
   void oversample(const float* interleaved, std::uint32_t n, float* out) noexcept {
     append(interleaved, n);
@@ -102,8 +103,13 @@ class TruePeakDetector {
       const float* x = history_[c].data() + fill_ - kHistory;
       for (std::uint32_t f = 0; f < n; ++f) out[(f * ch + c) * kFactor] = x[f + kDelayFrames - 1];
       std::uint32_t f = 0;
-      if (true_peak_avx::kAvailable && avx_)  // frames 0 .. f - 1, eight at a time; the rest as below
-        true_peak_avx::oversample<kTaps, kFactor>(coefByPhase_, x, f = n & ~7u, ch * kFactor, out + c * kFactor);
+      if (true_peak_avx::kAvailable && width_ == 16)  // sixteen at a time, then eight, then as below
+        true_peak_avx::oversample16<kTaps, kFactor>(coefByPhase_, x, f = n & ~15u, ch * kFactor, out + c * kFactor);
+      if (true_peak_avx::kAvailable && width_ >= 8) {
+        const std::uint32_t e = (n - f) & ~7u;
+        true_peak_avx::oversample<kTaps, kFactor>(coefByPhase_, x + f, e, ch * kFactor, out + (f * ch + c) * kFactor);
+        f += e;
+      }
       for (; f + 4 <= n; f += 4)
         for (std::uint32_t p = 1; p < kFactor; ++p) {
           float lanes[4];
@@ -213,7 +219,7 @@ class TruePeakDetector {
 
   // The peak over the oversampled values of n frames of one channel, whose windows start at x
   // (frame f's kTaps frames are x[f .. f + kTaps - 1]). Phase 0 is the sample itself, x[f +
-  // kTaps/2 - 1]; phases 1-3 eight (AVX) or four frames per vector: lane i of load(x + f + k) is
+  // kTaps/2 - 1]; phases 1-3 sixteen (AVX-512), eight (AVX) or four frames per vector: lane i of load(x + f + k) is
   // tap k of frame f + i. The partial sums are interpolate()'s, in its order.
   float chunkPeak(const float* x, std::uint32_t n) const noexcept {
     using simd::F4;
@@ -221,8 +227,13 @@ class TruePeakDetector {
     for (std::uint32_t f = 0; f < n; ++f) peak = std::max(peak, std::fabs(x[f + kDelayFrames - 1]));
     F4 m = F4::zero();
     std::uint32_t f = 0;
-    if (true_peak_avx::kAvailable && avx_)  // frames 0 .. f - 1, eight at a time
-      peak = std::max(peak, true_peak_avx::peak<kTaps, kFactor>(coefByPhase_, x, f = n & ~7u));
+    if (true_peak_avx::kAvailable && width_ == 16)  // frames 0 .. f - 1, sixteen at a time, then eight
+      peak = std::max(peak, true_peak_avx::peak16<kTaps, kFactor>(coefByPhase_, x, f = n & ~15u));
+    if (true_peak_avx::kAvailable && width_ >= 8) {
+      const std::uint32_t e = (n - f) & ~7u;
+      peak = std::max(peak, true_peak_avx::peak<kTaps, kFactor>(coefByPhase_, x + f, e));
+      f += e;
+    }
     for (; f + 4 <= n; f += 4)
       for (std::uint32_t p = 1; p < kFactor; ++p) m = simd::maxInto(simd::abs(sums(x + f, p)), m);
     float lanes[4];
@@ -298,7 +309,10 @@ class TruePeakDetector {
   std::uint32_t channels_ = 1;
   std::uint32_t fill_ = kHistory;  // slot of the next frame
   float gain_ = 1.0f;              // see gain()
-  bool avx_ = simd::kCpuHasAvx;  // see setVectorWidth()
+  static std::uint32_t widthFor(std::uint32_t w) noexcept {
+    return w >= 16 && simd::kCpuHasAvx512 ? 16 : w >= 8 && simd::kCpuHasAvx ? 8 : 4;
+  }
+  std::uint32_t width_ = widthFor(16);  // see setVectorWidth()
 };
 
 }  // namespace ringmix::engine
