@@ -9,8 +9,9 @@
 // last group at its running maximum, so no backward scan over the block (lastFrameAt()) is
 // needed; that scan ran on most blocks of a steady tone, which tops its own hold.
 //
-// Eight frames per AVX vector where the strip and the meter use AVX (mono_fuse_avx.hpp), else two
-// four-lane vectors (SSE2/NEON) with the same operations per lane: the same bits either way.
+// Sixteen frames per AVX-512 vector where the CPU has AVX-512F (simd::kCpuHasAvx512) and the strip
+// and the meter use AVX, eight per AVX vector where they use AVX (mono_fuse_avx.hpp), else two
+// four-lane vectors (SSE2/NEON) with the same operations per lane: the same bits any way.
 // Real-time code: arithmetic only.
 #pragma once
 
@@ -76,15 +77,19 @@ inline std::uint32_t lastFrameOf(const Lanes& l, const float* at, float peak) no
 }
 
 // One run (frames <= PeakProgrammeMeter::kMaxRun).
-inline void block(ChannelStrip::MonoGains s, PeakProgrammeMeter& ppm, bool avx, const float* __restrict io,
+inline void block(ChannelStrip::MonoGains s, PeakProgrammeMeter& ppm, std::uint32_t width, const float* __restrict io,
                   float* __restrict bus, std::uint32_t frames, MonoLevels& levels) noexcept {
   Lanes l;
   float w[kLanes], at[kLanes];
   const std::size_t n = frames;
-  const std::size_t f = mono_fuse_avx::kAvailable && avx
-                            ? mono_fuse_avx::run(io, bus, n, s.g, s.left, s.right, ppm.monoWeights(), ppm.monoStep(),
-                                                 l.m, l.top, l.sq, w, at)
-                            : runF4(io, bus, n, s, ppm.monoWeights(), ppm.monoStep(), l, w, at);
+  const float* const w0 = ppm.monoWeights();
+  std::size_t f;
+  if (mono_fuse_avx::kAvailable && width == 16)
+    f = mono_fuse_avx::run512(io, bus, n, s.g, s.left, s.right, w0, ppm.monoStep(), l.m, l.top, l.sq, w, at);
+  else if (mono_fuse_avx::kAvailable && width == 8)
+    f = mono_fuse_avx::run(io, bus, n, s.g, s.left, s.right, w0, ppm.monoStep(), l.m, l.top, l.sq, w, at);
+  else
+    f = runF4(io, bus, n, s, w0, ppm.monoStep(), l, w, at);
   const float group = static_cast<float>(f / kLanes + 1);
   for (std::uint32_t j = 0; f + j < n; ++j) {  // the tail: fewer than kLanes
     const float x = io[f + j] * s.g;
@@ -104,16 +109,24 @@ inline void block(ChannelStrip::MonoGains s, PeakProgrammeMeter& ppm, bool avx, 
 
 }  // namespace mono_fuse
 
+// The frames per vector the fused pass takes: 16 (AVX-512) where the CPU has it and the strip and
+// the meter both use AVX, 8 (AVX) where they do, else 4; at most maxWidth (tests compare them).
+inline std::uint32_t fuseWidth(const ChannelStrip& strip, const PeakProgrammeMeter& ppm,
+                               std::uint32_t maxWidth = 16) noexcept {
+  if (strip.vectorWidth() != 8 || ppm.vectorWidth() != 8 || maxWidth < 8) return 4;
+  return maxWidth >= 16 && simd::kCpuHasAvx512 ? 16 : 8;
+}
+
 // strip.processMono(io, bus, frames) then ppm.addMono(io, frames, levels) in one pass, except
 // that io is left as it was (pre-fader) and the levels, the same on every channel, are given once.
-// Only when strip.monoReady(). AVX where the strip and the meter both use it.
+// Only when strip.monoReady(). Vectors as fuseWidth(strip, ppm, maxWidth).
 inline void mixAndMeterMono(const ChannelStrip& strip, PeakProgrammeMeter& ppm, const float* io, float* bus,
-                            std::uint32_t frames, MonoLevels& levels) noexcept {
-  const bool avx = strip.vectorWidth() == 8 && ppm.vectorWidth() == 8;
+                            std::uint32_t frames, MonoLevels& levels, std::uint32_t maxWidth = 16) noexcept {
+  const std::uint32_t width = fuseWidth(strip, ppm, maxWidth);
   constexpr std::uint32_t kRun = PeakProgrammeMeter::kMaxRun;  // as addMono() splits it
   for (; frames > kRun; frames -= kRun, io += kRun, bus += 2 * static_cast<std::size_t>(kRun))
-    mono_fuse::block(strip.monoGains(), ppm, avx, io, bus, kRun, levels);
-  if (frames > 0) mono_fuse::block(strip.monoGains(), ppm, avx, io, bus, frames, levels);
+    mono_fuse::block(strip.monoGains(), ppm, width, io, bus, kRun, levels);
+  if (frames > 0) mono_fuse::block(strip.monoGains(), ppm, width, io, bus, frames, levels);
 }
 
 }  // namespace ringmix::engine
