@@ -91,7 +91,7 @@ template <std::uint32_t kTaps, std::uint32_t kFactor>
 __attribute__((target("avx512f"))) float peak16(const float (*coef)[kTaps], const float* x, std::uint32_t n) noexcept {
   __m512 m = _mm512_setzero_ps();
   for (std::uint32_t f = 0; f < n; f += 16)
-    for (std::uint32_t p = 1; p < kFactor; ++p) m = _mm512_max_ps(_mm512_abs_ps(sums16<kTaps>(coef[p], x + f)), m);
+    for (std::uint32_t p = 1; p < kFactor; ++p) m = _mm512_maskz_max_ps(0xFFFF, _mm512_abs_ps(sums16<kTaps>(coef[p], x + f)), m);  // maskz: GCC 12 warns on the plain form
   float lanes[16];
   _mm512_storeu_ps(lanes, m);
   float peak = 0.0f;
