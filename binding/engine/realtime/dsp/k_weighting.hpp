@@ -13,7 +13,8 @@
 // Nyquist (at 8 kHz the shelf's top, ~3 kHz up, is squeezed under 4 kHz).
 //
 // The filter runs in double: at 384 kHz the high-pass's poles sit 3e-4 from the unit circle,
-// where float coefficients would move its corner audibly. Real-time code: arithmetic only.
+// where float coefficients would move its corner audibly. It runs in look-ahead form, two frames
+// per step (k_weighting_lookahead.hpp). Real-time code: arithmetic only.
 #pragma once
 
 #include <cmath>

@@ -3,8 +3,9 @@
 // the prebuilt binaries are baseline x86-64 (SSE2), so this function alone is compiled for AVX
 // and KWeighting picks it at run time (setVectorWidth()). A template cannot be shared with the
 // SSE2 path (clang refuses AVX intrinsics in a function not itself compiled for AVX), so this
-// repeats runPairs(), numerator() and recursion(): each lane does their operations in their order, and with "avx"
-// but not "fma" the compiler has no fused multiply-add to contract them into: the same bits.
+// repeats runPairs(), runStage(), numerator() and recursion(): each lane does their operations in
+// their order, and with "avx" but not "fma" the compiler has no fused multiply-add to contract
+// them into: the same bits.
 //
 // Elsewhere (AArch64/NEON, MSVC, 32-bit x86) kAvailable is false and the function is a stub that
 // is never called. Real-time code: arithmetic only.
