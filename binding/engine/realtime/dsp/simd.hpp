@@ -150,6 +150,8 @@ struct D2 {
 inline D2 operator+(D2 a, D2 b) noexcept { return {_mm_add_pd(a.v, b.v)}; }
 inline D2 operator-(D2 a, D2 b) noexcept { return {_mm_sub_pd(a.v, b.v)}; }
 inline D2 operator*(D2 a, D2 b) noexcept { return {_mm_mul_pd(a.v, b.v)}; }
+// (a's lane 1, b's lane 0): where a and b hold consecutive pairs of samples, the pair between.
+inline D2 straddle(D2 a, D2 b) noexcept { return {_mm_shuffle_pd(a.v, b.v, 1)}; }
 // The two lanes rounded to float: at out[0..1] (C = 1), or each twice, out[0..3] = a a b b (C = 2:
 // one sample on both channels of interleaved stereo).
 template <unsigned C>
@@ -172,6 +174,7 @@ struct D2 {
 inline D2 operator+(D2 a, D2 b) noexcept { return {vaddq_f64(a.v, b.v)}; }
 inline D2 operator-(D2 a, D2 b) noexcept { return {vsubq_f64(a.v, b.v)}; }
 inline D2 operator*(D2 a, D2 b) noexcept { return {vmulq_f64(a.v, b.v)}; }
+inline D2 straddle(D2 a, D2 b) noexcept { return {vextq_f64(a.v, b.v, 1)}; }
 template <unsigned C>
 inline void storeAsFloats(D2 x, float* out) noexcept {
   const float32x2_t f = vcvt_f32_f64(x.v);
@@ -195,6 +198,7 @@ struct D2 {
 inline D2 operator+(D2 a, D2 b) noexcept { return {{a.v[0] + b.v[0], a.v[1] + b.v[1]}}; }
 inline D2 operator-(D2 a, D2 b) noexcept { return {{a.v[0] - b.v[0], a.v[1] - b.v[1]}}; }
 inline D2 operator*(D2 a, D2 b) noexcept { return {{a.v[0] * b.v[0], a.v[1] * b.v[1]}}; }
+inline D2 straddle(D2 a, D2 b) noexcept { return {{a.v[1], b.v[0]}}; }
 template <unsigned C>
 inline void storeAsFloats(D2 x, float* out) noexcept {
   for (unsigned l = 0; l < 2; ++l)
