@@ -39,7 +39,7 @@ class Generator {
     untilImpulse_ = 0;  // the first impulse is the first frame
   }
 
-  // Before the first render: where the sine's groups of eight start (SineOscillator::setLead()).
+  // Before the first render: where the sine's groups of sixteen start (SineOscillator::setLead()).
   void setSineLead(std::uint32_t lead) noexcept { sine_.setLead(lead); }
 
   // Writes `frames` interleaved frames of `channels` channels.

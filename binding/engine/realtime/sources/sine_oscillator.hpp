@@ -1,13 +1,15 @@
 // SineOscillator: sin(2π·phase) for a run of samples without a libm call per sample. Real-time
 // code: arithmetic on its own members.
 //
-// Eight lanes, one per sample of a group of eight, each step a group on. A lane follows the
-// recurrence s[k+1] = 2·cos(8θ)·s[k] - s[k-1]: a multiply and a subtraction per sample, in
-// two-double vectors, four-double ones where the CPU has AVX, or one eight-double one with
-// AVX-512 (sine_oscillator_avx.hpp: the same operations per lane, so the same bits; ~3.3, ~1.6
-// and ~0.8 instructions per sample). Its
-// rounding turns into phase error of about eps / |sin 8θ| per step, so frequencies where sin 8θ
-// is near 0 (within ~0.1 % of a multiple of fs/16) turn a complex phasor instead (four
+// Sixteen lanes, one per sample of a group of sixteen, each step a group on. A lane follows the
+// recurrence s[k+1] = 2·cos(16θ)·s[k] - s[k-1]: a multiply and a subtraction per sample, in
+// two-double vectors, four-double ones where the CPU has AVX, or eight-double ones with AVX-512
+// (sine_oscillator_avx.hpp: the same operations per lane, so the same bits). Each lane's step
+// waits on its previous one, so the lanes are as many independent chains: with sixteen a
+// 128-frame render is eight steps, not the sixteen eight lanes took, which set the pace once
+// AVX-512 had halved the arithmetic. Its
+// rounding turns into phase error of about eps / |sin 16θ| per step, so frequencies where sin 16θ
+// is near 0 (within ~0.1 % of a multiple of fs/32) turn a complex phasor instead (four
 // multiplies per sample, no such loss). The lanes carry on from one render() to the next (a
 // short period would otherwise pay a sin/cos per call), and are set afresh from the exact phase,
 // kept in double and advanced as a sin() per sample would be, every kAnchorSamples: the
@@ -33,9 +35,10 @@ namespace ringmix::engine {
 
 class SineOscillator {
  public:
-  static constexpr std::uint32_t kLanes = 8;
-  // |sin 8θ| below this: the phasor. At 1e-3 the recurrence's phase error over the samples
-  // between anchors is ~(kAnchorSamples / 8) · 1.1e-16 / 1e-3 ≈ 6e-11 rad.
+  static constexpr std::uint32_t kLanes = 16;
+  static constexpr std::uint32_t kHalf = 8;  // lanes per step call of the SSE2 and AVX paths
+  // |sin 16θ| below this: the phasor. At 1e-3 the recurrence's phase error over the samples
+  // between anchors is ~(kAnchorSamples / 16) · 1.1e-16 / 1e-3 ≈ 3e-11 rad.
   static constexpr double kMinStepSin = 1e-3;
   static constexpr std::uint32_t kAnchorSamples = 4096;
   static constexpr std::uint32_t kAnchorGroups = kAnchorSamples / kLanes;
@@ -62,8 +65,8 @@ class SineOscillator {
     lead_ = 0;
   }
 
-  // After configure(), before the first render(): the groups of eight start `lead` (0 to 7)
-  // samples before the first sample rather than at it, so at samples -lead + 8k. A caller whose
+  // After configure(), before the first render(): the groups of sixteen start `lead` (0 to 15)
+  // samples before the first sample rather than at it, so at samples -lead + 16k. A caller whose
   // renders start at such samples (the mix cycle's, for a generator it renders itself) gets
   // whole groups every time, with no part-group computed ahead nor handed out. The samples are
   // the same sine within the same error; their bits depend on the lead (the anchors move with it).
@@ -127,10 +130,16 @@ class SineOscillator {
   template <std::uint32_t C>
   static void give(float* out, const float* src, std::uint32_t count) noexcept {
     if constexpr (C == 1) {
+      if (count & 8) std::memcpy(out, src, 8 * sizeof(float)), out += 8, src += 8;
       if (count & 4) std::memcpy(out, src, 4 * sizeof(float)), out += 4, src += 4;
       if (count & 2) std::memcpy(out, src, 2 * sizeof(float)), out += 2, src += 2;
       if (count & 1) *out = *src;
     } else {
+      for (std::uint32_t q = 0; q < (count & 8) / 4; ++q) {
+        const simd::F4 x = simd::F4::load(src);
+        simd::dupLow(x).store(out), simd::dupHigh(x).store(out + 4);
+        out += 8, src += 4;
+      }
       if (count & 4) {
         const simd::F4 x = simd::F4::load(src);
         simd::dupLow(x).store(out), simd::dupHigh(x).store(out + 4);
@@ -183,43 +192,55 @@ class SineOscillator {
     if (recurrence_ && sine_oscillator_avx::kAvailable && avx512_) {
       sine_oscillator_avx::step512<C>(2.0 * stepCos_, cur_, prev_, out, groups, tail);
     } else if (recurrence_ && sine_oscillator_avx::kAvailable && avx_) {
-      sine_oscillator_avx::step<C>(2.0 * stepCos_, cur_, prev_, out, groups, tail);
+      for (std::uint32_t h = 0; h < kLanes; h += kHalf)
+        sine_oscillator_avx::step<C>(2.0 * stepCos_, cur_ + h, prev_ + h, out + h * C, groups, tail ? tail + h : nullptr,
+                                     kLanes * C);
     } else if (recurrence_) {
-      using simd::D2;
-      const D2 k = D2::fill(2.0 * stepCos_);
-      // Named, not arrays: GCC kept arrays of vectors on the stack, a load and a store per step.
-      D2 c0 = D2::load(cur_), c1 = D2::load(cur_ + 2), c2 = D2::load(cur_ + 4), c3 = D2::load(cur_ + 6);
-      D2 p0 = D2::load(prev_), p1 = D2::load(prev_ + 2), p2 = D2::load(prev_ + 4), p3 = D2::load(prev_ + 6);
-      const auto put = [](D2 a, D2 b, D2 c, D2 d, float* o) {
-        simd::storeAsFloats<C>(a, o), simd::storeAsFloats<C>(b, o + 2 * C);
-        simd::storeAsFloats<C>(c, o + 4 * C), simd::storeAsFloats<C>(d, o + 6 * C);
-      };
-      std::uint32_t g = 0;
-      // Two groups a turn, the new samples written over the ones two groups back (c and p swap
-      // roles and swap back): fewer register copies.
-      for (; g + 2 <= groups; g += 2, out += 2 * kLanes * C) {
-        put(c0, c1, c2, c3, out);
-        p0 = k * c0 - p0, p1 = k * c1 - p1, p2 = k * c2 - p2, p3 = k * c3 - p3;
-        put(p0, p1, p2, p3, out + kLanes * C);
-        c0 = k * p0 - c0, c1 = k * p1 - c1, c2 = k * p2 - c2, c3 = k * p3 - c3;
-      }
-      for (std::uint32_t last = (groups - g) + (tail ? 1 : 0); last > 0; --last) {  // 0, 1 or 2 more
-        if (g < groups) {
-          put(c0, c1, c2, c3, out), ++g, out += kLanes * C;
-        } else {
-          simd::storeAsFloats<1>(c0, tail), simd::storeAsFloats<1>(c1, tail + 2);
-          simd::storeAsFloats<1>(c2, tail + 4), simd::storeAsFloats<1>(c3, tail + 6);
-        }
-        const D2 n0 = k * c0 - p0, n1 = k * c1 - p1, n2 = k * c2 - p2, n3 = k * c3 - p3;
-        p0 = c0, p1 = c1, p2 = c2, p3 = c3;
-        c0 = n0, c1 = n1, c2 = n2, c3 = n3;
-      }
-      c0.store(cur_), c1.store(cur_ + 2), c2.store(cur_ + 4), c3.store(cur_ + 6);
-      p0.store(prev_), p1.store(prev_ + 2), p2.store(prev_ + 4), p3.store(prev_ + 6);
-    } else {  // the phasor: near multiples of fs/16 only, scalar
+      for (std::uint32_t h = 0; h < kLanes; h += kHalf)  // two independent halves of eight lanes
+        stepHalf<C>(h, out + h * C, groups, tail ? tail + h : nullptr);
+    } else {  // the phasor: near multiples of fs/32 only, scalar
       for (std::uint32_t g = 0; g < groups; ++g) turn<C>(out + static_cast<std::size_t>(g) * kLanes * C);
       if (tail) turn<1>(tail);
     }
+  }
+
+  // step() for lanes h .. h + 7 (their samples at out[l·C], groups kLanes·C apart; tail[0..7]), in
+  // two-double vectors.
+  template <std::uint32_t C>
+  void stepHalf(std::uint32_t h, float* out, std::uint32_t groups, float* tail) noexcept {
+    using simd::D2;
+    const D2 k = D2::fill(2.0 * stepCos_);
+    double* const cur = cur_ + h;
+    double* const prev = prev_ + h;
+    // Named, not arrays: GCC kept arrays of vectors on the stack, a load and a store per step.
+    D2 c0 = D2::load(cur), c1 = D2::load(cur + 2), c2 = D2::load(cur + 4), c3 = D2::load(cur + 6);
+    D2 p0 = D2::load(prev), p1 = D2::load(prev + 2), p2 = D2::load(prev + 4), p3 = D2::load(prev + 6);
+    const auto put = [](D2 a, D2 b, D2 c, D2 d, float* o) {
+      simd::storeAsFloats<C>(a, o), simd::storeAsFloats<C>(b, o + 2 * C);
+      simd::storeAsFloats<C>(c, o + 4 * C), simd::storeAsFloats<C>(d, o + 6 * C);
+    };
+    std::uint32_t g = 0;
+    // Two groups a turn, the new samples written over the ones two groups back (c and p swap
+    // roles and swap back): fewer register copies.
+    for (; g + 2 <= groups; g += 2, out += 2 * kLanes * C) {
+      put(c0, c1, c2, c3, out);
+      p0 = k * c0 - p0, p1 = k * c1 - p1, p2 = k * c2 - p2, p3 = k * c3 - p3;
+      put(p0, p1, p2, p3, out + kLanes * C);
+      c0 = k * p0 - c0, c1 = k * p1 - c1, c2 = k * p2 - c2, c3 = k * p3 - c3;
+    }
+    for (std::uint32_t last = (groups - g) + (tail ? 1 : 0); last > 0; --last) {  // 0, 1 or 2 more
+      if (g < groups) {
+        put(c0, c1, c2, c3, out), ++g, out += kLanes * C;
+      } else {
+        simd::storeAsFloats<1>(c0, tail), simd::storeAsFloats<1>(c1, tail + 2);
+        simd::storeAsFloats<1>(c2, tail + 4), simd::storeAsFloats<1>(c3, tail + 6);
+      }
+      const D2 n0 = k * c0 - p0, n1 = k * c1 - p1, n2 = k * c2 - p2, n3 = k * c3 - p3;
+      p0 = c0, p1 = c1, p2 = c2, p3 = c3;
+      c0 = n0, c1 = n1, c2 = n2, c3 = n3;
+    }
+    c0.store(cur), c1.store(cur + 2), c2.store(cur + 4), c3.store(cur + 6);
+    p0.store(prev), p1.store(prev + 2), p2.store(prev + 4), p3.store(prev + 6);
   }
 
   // One group of the phasor into out, its lanes turned on.

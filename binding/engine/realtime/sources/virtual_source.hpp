@@ -70,12 +70,13 @@ class VirtualSource {
   // (before frame 0: silence). Leaving (the clock was skewed) rebuilds exactly that ring, so the
   // signal goes on without a seam (leaveDirect()). Control side, before the cycle takes the input.
   static constexpr std::uint32_t kDelay = kDirectDelay;
-  // Control side, before it renders anything: a sine's groups of eight start at its frames
-  // `origin` + 8k (Generator::setSineLead()). With the direct offset as origin, the cycle's renders
-  // (frames offset + k·period) are whole groups when the period is a multiple of eight. Set it
+  // Control side, before it renders anything: a sine's groups of sixteen start at its frames
+  // `origin` + 16k (Generator::setSineLead()). With the direct offset as origin, the cycle's
+  // renders (frames offset + k·period) are whole groups when the period is a multiple of 16. Set it
   // whether or not the input goes direct, so that the ring-fed signal is the same bits.
   void alignSine(std::int64_t origin) noexcept {
-    generator_.setSineLead(static_cast<std::uint32_t>(((-origin) % 8 + 8) % 8));
+    constexpr std::int64_t kGroup = SineOscillator::kLanes;
+    generator_.setSineLead(static_cast<std::uint32_t>(((-origin) % kGroup + kGroup) % kGroup));
   }
   void enableDirect(std::int64_t offset, std::uint32_t fill) noexcept {
     directOffset_ = offset;
