@@ -206,6 +206,7 @@ void Engine::setStrip(std::uint32_t id, StripParam param, double value) {
     case StripParam::Solo: p.solo = value != 0; break;
   }
   in.controls.store(p);
+  master_.noteInputControls();
   service();
 }
 
@@ -225,6 +226,7 @@ void Engine::setMasterGainDb(double db) {
 
 void Engine::setInputDsp(std::uint32_t id, const InputDspParams& params) {
   input(id).dspControls.store(params);
+  master_.noteInputControls();
   service();
 }
 

@@ -95,6 +95,23 @@ void MixCycle::publishMetrics() noexcept {
 
 // Newest strip and master parameters (see strip_controls.hpp): a version check per input.
 void MixCycle::pullControls() noexcept {
+  pullInputControls();
+  double masterDb = 0.0;
+  if (links_.master.pull(masterSeen_, masterDb)) masterGain_.setTarget(dbToGain(masterDb), rampFrames_);
+  if (links_.masterDsp.pull(masterDspSeen_, masterDspScratch_)) masterDsp_.set(masterDspScratch_);
+  const std::uint64_t resets = links_.master.loudnessResets();
+  if (resets != loudnessResetsSeen_) {
+    loudnessResetsSeen_ = resets;
+    masterDsp_.resetLoudness();
+  }
+}
+
+// Every input's strip and DSP controls, when any changed since the last look (an input added
+// meanwhile pulled its own when the command was applied).
+void MixCycle::pullInputControls() noexcept {
+  const std::uint64_t changes = links_.master.inputControls();
+  if (changes == inputControlsSeen_) return;
+  inputControlsSeen_ = changes;
   bool soloChanged = false;
   for (std::uint32_t i = 0; i < inputCount_; ++i) {
     InputRt& in = *inputs_[i];
@@ -105,19 +122,11 @@ void MixCycle::pullControls() noexcept {
     else in.strip.retarget(anySolo_);
   }
   if (soloChanged) updateSolo();
-  double masterDb = 0.0;
-  if (links_.master.pull(masterSeen_, masterDb)) masterGain_.setTarget(dbToGain(masterDb), rampFrames_);
   for (std::uint32_t i = 0; i < inputCount_; ++i) {
     InputRt& in = *inputs_[i];
     if (!in.dspControls.pull(in.dspSeen, dspScratch_)) continue;
     unsteady(in);
     in.dsp.set(dspScratch_);
-  }
-  if (links_.masterDsp.pull(masterDspSeen_, masterDspScratch_)) masterDsp_.set(masterDspScratch_);
-  const std::uint64_t resets = links_.master.loudnessResets();
-  if (resets != loudnessResetsSeen_) {
-    loudnessResetsSeen_ = resets;
-    masterDsp_.resetLoudness();
   }
 }
 

@@ -88,6 +88,7 @@ class MixCycle {
   void apply(const Command& c) noexcept;
   void publishMetrics() noexcept;
   void pullControls() noexcept;
+  void pullInputControls() noexcept;
   void updateSolo() noexcept;
   MasterTime masterTime(std::int64_t timeNs) noexcept;
   const InputRt* sidechainOf(const InputRt& in) const noexcept;
@@ -113,6 +114,7 @@ class MixCycle {
   WindowMeter masterMeter_;
   MasterDsp masterDsp_;
   std::uint64_t masterDspSeen_ = 0, loudnessResetsSeen_ = 0;
+  std::uint64_t inputControlsSeen_ = 0;  // MasterControls::inputControls() at the last look
   // Where pulled parameter sets land (too large for the stack of a callback thread).
   InputDspParams dspScratch_{};
   MasterDspParams masterDspScratch_{};

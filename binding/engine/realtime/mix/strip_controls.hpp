@@ -55,6 +55,12 @@ class StripControls {
 class MasterControls {
  public:
   void resetLoudness() noexcept { loudnessResets_.fetch_add(1, std::memory_order_release); }
+
+  // Counts every change to any input's strip or DSP controls, after it is stored: the cycle looks
+  // at the inputs' own controls only when this moved (an idle console's cycle reads one word, not
+  // two per input).
+  void noteInputControls() noexcept { inputControls_.fetch_add(1, std::memory_order_release); }
+  std::uint64_t inputControls() const noexcept { return inputControls_.load(std::memory_order_acquire); }
   std::uint64_t loudnessResets() const noexcept { return loudnessResets_.load(std::memory_order_acquire); }
 
   void setGainDb(double db) noexcept {
@@ -73,6 +79,7 @@ class MasterControls {
   std::atomic<double> gainDb_{0.0};
   std::atomic<std::uint64_t> version_{0};
   std::atomic<std::uint64_t> loudnessResets_{0};
+  std::atomic<std::uint64_t> inputControls_{0};
 };
 
 }  // namespace ringmix::engine
