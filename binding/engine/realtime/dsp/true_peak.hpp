@@ -29,9 +29,9 @@
 #include <cstring>
 #include <limits>
 
-#include "engine/realtime/dsp/kaiser.hpp"
 #include "engine/realtime/dsp/simd.hpp"
 #include "engine/realtime/dsp/true_peak_avx.hpp"
+#include "engine/realtime/dsp/true_peak_kernel.hpp"
 
 namespace ringmix::engine {
 
@@ -44,15 +44,13 @@ class TruePeakDetector {
     bool exact = false, valid = false;
   };
 
-  static constexpr std::uint32_t kFactor = 4;       // oversampling
-  static constexpr std::uint32_t kTaps = 64;        // input samples each phase spans
+  static constexpr std::uint32_t kFactor = TruePeakKernel::kFactor;  // oversampling
+  static constexpr std::uint32_t kTaps = TruePeakKernel::kTaps;      // input samples each phase spans
   static constexpr std::uint32_t kMaxChannels = 8;  // the meter takes surround layouts too
   // interpolate() returns the values of the frame this many frames before the one it was given
   // (half the kernel: the interpolator needs that much of the future).
   static constexpr std::uint32_t kDelayFrames = kTaps / 2;
-  static constexpr double kBeta = 9.0;  // ~-90 dB side lobes; transition band ~0.455-0.545 fs
-
-  TruePeakDetector() noexcept { design(); }
+  static constexpr double kBeta = TruePeakKernel::kBeta;
 
   void configure(std::uint32_t channels) noexcept {
     channels_ = std::clamp<std::uint32_t>(channels, 1, kMaxChannels);
@@ -85,7 +83,7 @@ class TruePeakDetector {
       for (std::uint32_t k = 0; k < kTaps; k += 4) {
         for (std::uint32_t j = 0; j < 4; ++j) {
           const float xk = x[k + j];
-          for (std::uint32_t p = 0; p < kFactor; ++p) acc[j][p] += coef_[k + j][p] * xk;
+          for (std::uint32_t p = 0; p < kFactor; ++p) acc[j][p] += kernel_.coef[k + j][p] * xk;
         }
       }
       for (std::uint32_t p = 0; p < kFactor; ++p) out[c * kFactor + p] = (acc[0][p] + acc[1][p]) + (acc[2][p] + acc[3][p]);
@@ -104,10 +102,10 @@ class TruePeakDetector {
       for (std::uint32_t f = 0; f < n; ++f) out[(f * ch + c) * kFactor] = x[f + kDelayFrames - 1];
       std::uint32_t f = 0;
       if (true_peak_avx::kAvailable && width_ == 16)  // sixteen at a time, then eight, then as below
-        true_peak_avx::oversample16<kTaps, kFactor>(coefByPhase_, x, f = n & ~15u, ch * kFactor, out + c * kFactor);
+        true_peak_avx::oversample16<kTaps, kFactor>(kernel_.byPhase, x, f = n & ~15u, ch * kFactor, out + c * kFactor);
       if (true_peak_avx::kAvailable && width_ >= 8) {
         const std::uint32_t e = (n - f) & ~7u;
-        true_peak_avx::oversample<kTaps, kFactor>(coefByPhase_, x + f, e, ch * kFactor, out + (f * ch + c) * kFactor);
+        true_peak_avx::oversample<kTaps, kFactor>(kernel_.byPhase, x + f, e, ch * kFactor, out + (f * ch + c) * kFactor);
         f += e;
       }
       for (; f + 4 <= n; f += 4)
@@ -166,7 +164,7 @@ class TruePeakDetector {
   // appended to the history, at a memory copy's cost: a quiet passage, or one below a peak
   // already read, or digital silence (bound 0), costs next to nothing. Exact: the maximum it keeps is process()'s.
   float processAbove(const float* interleaved, std::uint32_t frames, float known) noexcept {
-    if (bound(interleaved, frames) * gain_ <= known) {
+    if (bound(interleaved, frames) * kernel_.gain <= known) {
       skip(interleaved, frames);
       return 0.0f;
     }
@@ -186,10 +184,10 @@ class TruePeakDetector {
 
   // The largest kernel's sum of |coefficients|, over the phases: how far above the largest
   // sample in reach an oversampled value can be.
-  float gain() const noexcept { return gain_; }
+  float gain() const noexcept { return kernel_.gain; }
 
   // Coefficient of input tap k (0 = oldest of the kTaps) for phase p: exposed for the tests.
-  float coefficient(std::uint32_t k, std::uint32_t p) const noexcept { return coef_[k][p]; }
+  float coefficient(std::uint32_t k, std::uint32_t p) const noexcept { return kernel_.coef[k][p]; }
 
  private:
   static constexpr std::uint32_t kHistory = kTaps - 1;  // frames before the newest a value needs
@@ -228,10 +226,10 @@ class TruePeakDetector {
     F4 m = F4::zero();
     std::uint32_t f = 0;
     if (true_peak_avx::kAvailable && width_ == 16)  // frames 0 .. f - 1, sixteen at a time, then eight
-      peak = std::max(peak, true_peak_avx::peak16<kTaps, kFactor>(coefByPhase_, x, f = n & ~15u));
+      peak = std::max(peak, true_peak_avx::peak16<kTaps, kFactor>(kernel_.byPhase, x, f = n & ~15u));
     if (true_peak_avx::kAvailable && width_ >= 8) {
       const std::uint32_t e = (n - f) & ~7u;
-      peak = std::max(peak, true_peak_avx::peak<kTaps, kFactor>(coefByPhase_, x + f, e));
+      peak = std::max(peak, true_peak_avx::peak<kTaps, kFactor>(kernel_.byPhase, x + f, e));
       f += e;
     }
     for (; f + 4 <= n; f += 4)
@@ -248,7 +246,7 @@ class TruePeakDetector {
   simd::F4 sums(const float* w, std::uint32_t p) const noexcept {
     using simd::F4;
     F4 a0 = F4::zero(), a1 = F4::zero(), a2 = F4::zero(), a3 = F4::zero();
-    const float* c = coefRep_[p][0];
+    const float* c = kernel_.rep[p][0];
     for (std::uint32_t k = 0; k < kTaps; k += 4, c += 16) {
       a0 = a0 + F4::load(c) * F4::load(w + k);
       a1 = a1 + F4::load(c + 4) * F4::load(w + k + 1);
@@ -263,7 +261,7 @@ class TruePeakDetector {
   float sum(const float* w, std::uint32_t p) const noexcept {
     using simd::F4;
     F4 a = F4::zero();
-    for (std::uint32_t k = 0; k < kTaps; k += 4) a = a + F4::load(coefByPhase_[p] + k) * F4::load(w + k);
+    for (std::uint32_t k = 0; k < kTaps; k += 4) a = a + F4::load(kernel_.byPhase[p] + k) * F4::load(w + k);
     float acc[4];
     a.store(acc);
     return (acc[0] + acc[1]) + (acc[2] + acc[3]);
@@ -277,38 +275,11 @@ class TruePeakDetector {
     return m;
   }
 
-  void design() noexcept {
-    // Tap k of phase p sits tau = k - (kTaps/2 - 1) - p/kFactor input frames from the instant
-    // being interpolated; the window spans +-kTaps/2 frames around it.
-    for (std::uint32_t p = 0; p < kFactor; ++p) {
-      double sum = 0.0;
-      double h[kTaps];
-      for (std::uint32_t k = 0; k < kTaps; ++k) {
-        const double tau = static_cast<double>(k) - (kTaps / 2.0 - 1.0) - static_cast<double>(p) / kFactor;
-        h[k] = p == 0 ? (k == kTaps / 2 - 1 ? 1.0 : 0.0) : kaiser::sinc(tau) * kaiser::window(tau / (kTaps / 2.0), kBeta);
-        sum += h[k];
-      }
-      // Unity gain at DC for every phase, so a constant reads the same at every offset.
-      double l1 = 0.0;
-      for (std::uint32_t k = 0; k < kTaps; ++k) {
-        coef_[k][p] = static_cast<float>(h[k] / sum);
-        coefByPhase_[p][k] = coef_[k][p];
-        for (std::uint32_t i = 0; i < 4; ++i) coefRep_[p][k][i] = coef_[k][p];
-        l1 += std::fabs(static_cast<double>(coef_[k][p]));
-      }
-      // Rounded up a little: the float sums in interpolate() may round above the exact bound.
-      gain_ = std::max(gain_, static_cast<float>(l1 * (1.0 + 1e-5)));
-    }
-  }
-
-  alignas(16) std::array<std::array<float, kFactor>, kTaps> coef_{};
-  alignas(16) float coefRep_[kFactor][kTaps][4] = {};  // each coefficient four times, for process()
-  alignas(16) float coefByPhase_[kFactor][kTaps] = {};  // for sum()
+  TruePeakKernel kernel_;
   // Per channel, a line of frames: the kHistory before fill_, then room for a chunk.
   std::array<std::array<float, kHistory + kChunk>, kMaxChannels> history_{};
   std::uint32_t channels_ = 1;
   std::uint32_t fill_ = kHistory;  // slot of the next frame
-  float gain_ = 1.0f;              // see gain()
   static std::uint32_t widthFor(std::uint32_t w) noexcept {
     return w >= 16 && simd::kCpuHasAvx512 ? 16 : w >= 8 && simd::kCpuHasAvx ? 8 : 4;
   }
