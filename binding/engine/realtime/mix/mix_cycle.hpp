@@ -107,7 +107,7 @@ class MixCycle {
 
   // Inline, so they are part of the engine's memory (locked with it).
   float scratch_[kMaxPeriodFrames * kMaxChannels] = {};  // a duplex input's device frames
-  float bus_[kMaxPeriodFrames * kMaxChannels] = {};      // the mix
+  alignas(64) float bus_[kMaxPeriodFrames * kMaxChannels] = {};  // the mix (cache-line aligned: whole-line vector stores)
 
   LinearRamp masterGain_;
   std::uint64_t masterSeen_ = 0;
