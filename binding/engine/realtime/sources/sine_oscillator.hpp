@@ -88,7 +88,7 @@ class SineOscillator {
       anchored_ = false;
     }
     if (lead_ > 0) {  // the first group, started before sample 0: its first lead_ samples dropped
-      run<1>(nullptr, 0, group_);
+      run<1>(group_, 0, group_);  // no whole group: out is not written (nor offset from null)
       waiting_ = kLanes - lead_;
       lead_ = 0;
     }
