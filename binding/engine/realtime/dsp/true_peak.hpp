@@ -221,8 +221,7 @@ class TruePeakDetector {
   // tap k of frame f + i. The partial sums are interpolate()'s, in its order.
   float chunkPeak(const float* x, std::uint32_t n) const noexcept {
     using simd::F4;
-    float peak = 0.0f;
-    for (std::uint32_t f = 0; f < n; ++f) peak = std::max(peak, std::fabs(x[f + kDelayFrames - 1]));
+    float peak = simd::maxAbs(x + kDelayFrames - 1, n, 0.0f);  // phase 0: the samples themselves
     F4 m = F4::zero();
     std::uint32_t f = 0;
     if (true_peak_avx::kAvailable && width_ == 16)  // frames 0 .. f - 1, sixteen at a time, then eight
