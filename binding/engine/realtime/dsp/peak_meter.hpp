@@ -106,10 +106,12 @@ class PeakProgrammeMeter {
     Combined k;
     k.m = simd::maxLanes(simd::maxInto(F4::load(l.m), F4::load(l.m + 4)));
     k.peak = simd::maxLanes(simd::maxInto(F4::load(l.top), F4::load(l.top + 4)));
-    // Pairwise, not one after another: a chain of eight dependent additions was a visible share of
-    // a mono input's bookkeeping. (The two-channel path keeps the window meter's sequential order.)
-    const auto d = [&](std::uint32_t j) { return static_cast<double>(l.sq[j]); };
-    k.sumSq = ((d(0) + d(1)) + (d(2) + d(3))) + ((d(4) + d(5)) + (d(6) + d(7)));
+    // Pairwise in two-double vectors, not one after another: a chain of eight dependent additions
+    // was a visible share of a mono input's bookkeeping. (The two-channel path keeps the window
+    // meter's sequential order.) Lanes j and j + 4 first, then j + 2, then the two halves.
+    using simd::D2;
+    const D2 s = (D2::widen(l.sq) + D2::widen(l.sq + 4)) + (D2::widen(l.sq + 2) + D2::widen(l.sq + 6));
+    k.sumSq = s.lane0() + s.lane1();
     return k;
   }
   // addMono()'s finishing, from its lanes combined: levels (when given) for every channel, the
