@@ -81,6 +81,14 @@ class SineOscillator {
   template <std::uint32_t C>
   void render(float* out, std::uint32_t n, float amplitude) noexcept {
     static_assert(C == 1 || C == 2);
+    // The mix cycle's usual call (its renders start where the groups do, setLead()): whole
+    // groups, nothing waiting, no anchor due: straight to the step.
+    if (amplitude == amplitude_ && waiting_ == 0 && lead_ == 0 && n % kLanes == 0 && anchored_ &&
+        sinceAnchor_ + n / kLanes < kAnchorGroups) {
+      step<C>(out, n / kLanes, nullptr);
+      sinceAnchor_ += n / kLanes;
+      return;
+    }
     if (amplitude != amplitude_) {  // the lanes and what waits are scaled by it
       const float scale = amplitude_ != 0.0f ? amplitude / amplitude_ : 0.0f;
       for (std::uint32_t j = kLanes - waiting_; j < kLanes; ++j) group_[j] *= scale;
