@@ -17,7 +17,11 @@ const pulseDevice = { name: 'pulse', hostApi: 'ALSA' };
 let jack: JackServer;
 let pulse: PulseServer;
 beforeAll(async () => {
-  jack = await startJack(sampleRate, 256);
+  // Real-time scheduling for jackd and its clients' process threads (this one's mix cycle among
+  // them), as a production JACK runs: without it the machine's other threads (a garbage
+  // collection's, PulseAudio's) now and then keep the mix from its period for tens of
+  // milliseconds, a master xrun the capture's ring then pays for.
+  jack = await startJack(sampleRate, 256, undefined, { realtime: true });
   pulse = await startPulse(sampleRate);
 });
 afterAll(async () => {
