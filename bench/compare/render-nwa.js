@@ -50,17 +50,20 @@ async function render(graph, count, frames) {
   const ctx = build(graph, count, frames);
   const setupS = (performance.now() - s0) / 1000;
 
+  const f0 = process.resourceUsage().minorPageFault;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const buffer = await ctx.startRendering();
   const data = [buffer.getChannelData(0), buffer.getChannelData(1)];
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
+  const pageFaults = process.resourceUsage().minorPageFault - f0;
 
   if (buffer.length !== frames) throw new Error(`node-web-audio-api: rendered ${buffer.length} of ${frames} frames`);
   return {
     wallS,
     cpuS: (cpu.user + cpu.system) / 1e6,
+    pageFaults,
     setupS,
     frames,
     channel: (c) => ({ length: frames, at: (i) => data[c][i] }),
