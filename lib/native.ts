@@ -311,8 +311,11 @@ export interface NativeMixer {
   stream(options: NativeStreamOptions): NativeStreamInfo;
   streamTake(id: number): NativeStreamTaken;
   streamStats(id: number): NativeStreamStats;
-  /** Opus: starts a new chained stream with these tags (true); MP3: false. */
-  streamSetMetadata(id: number, tags: Record<string, string>): boolean;
+  /**
+   * Opus: starts a new chained stream with these tags and returns its number (the first stream is
+   * 0; calls before the encoder's thread served the last share its stream); MP3: false.
+   */
+  streamSetMetadata(id: number, tags: Record<string, string>): number | false;
   /** Flushes the encoder and ends its thread; returns the stream's last bytes. */
   stopStream(id: number): Buffer;
   deviceStatus(): NativeDeviceStatus[];

@@ -85,7 +85,9 @@ Napi::Value MixerWrap::StreamSetMetadata(const Napi::CallbackInfo& info) {
   consumers::Streamer& s = streamer(env, idArg(info, 0));
   Napi::Object holder = Napi::Object::New(env);
   if (info.Length() > 1) holder.Set("metadata", info[1]);
-  return Napi::Boolean::New(env, s.setMetadata(metadataOpt(env, holder, "metadata")));
+  const auto chain = s.setMetadata(metadataOpt(env, holder, "metadata"));
+  if (!chain) return Napi::Boolean::New(env, false);
+  return Napi::Number::New(env, static_cast<double>(*chain));
 }
 
 // stopStream(id) -> Buffer: the encoder flushed; the last bytes of the stream. The thread ends

@@ -119,12 +119,13 @@ Streamer::Taken Streamer::take() {
   return t;
 }
 
-bool Streamer::setMetadata(std::map<std::string, std::string> tags) {
-  if (!inBand_) return false;
+std::optional<std::uint64_t> Streamer::setMetadata(std::map<std::string, std::string> tags) {
+  if (!inBand_) return std::nullopt;
   std::lock_guard<std::mutex> lock(mutex_);
+  if (!pendingTags_) ++chainsPlanned_;  // else it joins the request still waiting for the thread
   pendingTags_ = std::move(tags);
   wake_.notify_all();
-  return true;
+  return chainsPlanned_;
 }
 
 std::vector<std::uint8_t> Streamer::stop() {

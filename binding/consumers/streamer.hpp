@@ -53,8 +53,10 @@ class Streamer {
   // Everything encoded since the last take.
   Taken take();
   // In-band metadata (Opus: a new chained stream), applied by the thread before its next
-  // encoding. Returns false when the format carries none in-band (MP3).
-  bool setMetadata(std::map<std::string, std::string> tags);
+  // encoding. Returns the number of the chained stream that will carry the tags (the first
+  // stream is 0), or nothing when the format carries none in-band (MP3). Calls the thread has not
+  // served yet share one new stream, with the newest tags: the same number.
+  std::optional<std::uint64_t> setMetadata(std::map<std::string, std::string> tags);
   // Encodes what the mix produced up to this call, flushes the encoder, ends the thread and
   // returns the last bytes. Idempotent (later calls return nothing). Blocking (milliseconds).
   std::vector<std::uint8_t> stop();
@@ -93,6 +95,7 @@ class Streamer {
   std::size_t queued_ = 0;
   std::optional<std::uint64_t> lastTaken_;  // coveredFrame of the newest chunk taken
   std::optional<std::map<std::string, std::string>> pendingTags_;
+  std::uint64_t chainsPlanned_ = 0;  // chained streams asked for (setMetadata()) since the first
   StreamerStats stats_;
   std::optional<std::string> error_;
   bool stopping_ = false;

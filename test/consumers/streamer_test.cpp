@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <numbers>
 #include <thread>
@@ -58,7 +59,7 @@ TEST_CASE("an MP3 stream taken in pieces decodes to the tone, every frame there"
   CHECK(s.bitrateKbps() == 320);
   CHECK(std::string(s.contentType()) == "audio/mpeg");
   CHECK_FALSE(s.inBandMetadata());
-  CHECK_FALSE(s.setMetadata({{"title", "x"}}));
+  CHECK_FALSE(s.setMetadata({{"title", "x"}}).has_value());
   std::vector<std::uint8_t> stream;
   std::size_t at = 0;
   bool sawLag = false;
@@ -136,4 +137,45 @@ TEST_CASE("bytes the JS side never takes are dropped past the bound, counted") {
   const auto t = s.take();
   CHECK(t.bytes.size() <= 64 * 1024 + 16 * 1024);  // the bound, give or take the newest chunk
   CHECK(st.bytesEncoded - st.droppedBytes == t.bytes.size());
+}
+
+// setMetadata() while the thread may or may not have served the last call: its numbers step by
+// one at most, and the stream holds exactly one chained stream per number (the JS side waits for
+// that stream's first page: a number with no stream behind it left a title change waiting).
+TEST_CASE("an Opus stream's title changes: one chained stream for each number setMetadata() returned") {
+  ringmix::rt::SpmcRing<float> ring(48000 * kCh);
+  StreamSpec spec;
+  spec.format = FileFormat::opus;
+  spec.sampleRate = 48000;
+  spec.bitrateKbps = 64;
+  Streamer s(ring, kCh, spec);
+  REQUIRE(s.inBandMetadata());
+  std::size_t at = 0;
+  std::uint64_t last = 0;
+  std::vector<std::uint8_t> bytes;
+  for (int i = 0; i < 30; ++i) {
+    const auto n = s.setMetadata({{"title", "song " + std::to_string(i)}});
+    REQUIRE(n.has_value());
+    CHECK((*n == last || *n == last + 1));
+    last = *n;
+    if (i % 3 == 0) {  // some calls back to back, others with audio and time between
+      produce(ring, at, 960);
+      std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    }
+    const auto t = s.take();
+    bytes.insert(bytes.end(), t.bytes.begin(), t.bytes.end());
+  }
+  const auto tail = s.stop();
+  bytes.insert(bytes.end(), tail.begin(), tail.end());
+  std::uint64_t bos = 0;
+  for (std::size_t p = 0; p + 27 <= bytes.size();) {  // Ogg pages: header, segment table, body
+    REQUIRE(std::memcmp(bytes.data() + p, "OggS", 4) == 0);
+    if (bytes[p + 5] & 0x02) ++bos;
+    const std::size_t segments = bytes[p + 26];
+    std::size_t body = 0;
+    for (std::size_t k = 0; k < segments; ++k) body += bytes[p + 27 + k];
+    p += 27 + segments + body;
+  }
+  CHECK(last >= 1);
+  CHECK(bos == last + 1);  // the first stream, then one per number
 }
