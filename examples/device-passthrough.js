@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A capture device played through an output device, with meters printed four times a second.
 //
-//   node device-passthrough.js [--input default] [--output default] [--seconds 10]
+//   node device-passthrough.js [--input default] [--output default] [--seconds 10]   (Ctrl-C stops it early)
 //   node device-passthrough.js --list
 //
 // A device is 'default', a device index from --list, an exact name ('pulse'), or name@host-API
@@ -63,6 +63,9 @@ async function main() {
       console.log(`${t} s  ${meters}  xruns ${m.xruns}`);
       if (m.frames >= frames) resolve();
     });
+    // Ctrl-C (or a SIGTERM) ends it early, as cleanly: the mixer is closed before it exits.
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
   });
   mixer.start();
   // The mixer's metrics timer does not keep Node running by itself (a mixer alone should not hold

@@ -4,7 +4,7 @@
  * keeps its own time, a few hundred ppm off the system clock), and a JACK capture device that
  * stalls. Extra outputs are compensated in the JACK tests (devices-jack).
  */
-import { Mixer, type ResyncEvent } from '..';
+import { Mixer, type InputMetrics, type ResyncEvent } from '..';
 import { execFileSync } from 'node:child_process';
 import { channel, goertzelDb, toneDb } from './helpers/audio';
 import { collectClean } from './helpers/mix';
@@ -146,10 +146,31 @@ it('a capture device that stalls (its JACK server frozen for 1.5 s) recovers wit
     await jack.freeze(1500);
     await waitFor(() => input().resyncs >= 1, 'the re-sync', 10000);
     await waitFor(() => input().locked, 'the capture to lock again', 30000);
-    const settled = input();
-    await new Promise((r) => setTimeout(r, 5000));
+    // Back to normal: nothing lost or padded since it locked again, over a 2 s stretch in which
+    // the machine itself did not glitch. A stall of the host's stops the mix (a master xrun) or
+    // JACK (its driver late) now and then, and the ring pays for it with an underrun or an
+    // overrun that says nothing about the loop: such a stretch is looked at again, up to 10 times.
+    // The glitches are counted from before each stretch to 300 ms after it (the metrics poll
+    // lags), so one near its edges also excludes it.
+    const machineGlitches = (): number => mixer.metrics().xruns + jack.xruns().driverLate;
+    const stretches: string[] = [];
+    let clean: { before: InputMetrics; after: InputMetrics } | undefined;
+    for (let t = 0; t < 10 && !clean; t++) {
+      const g = machineGlitches();
+      const before = input();
+      await new Promise((r) => setTimeout(r, 2000));
+      const after = input();
+      await new Promise((r) => setTimeout(r, 300));
+      const glitched = machineGlitches() - g;
+      stretches.push(`${glitched} machine glitches, ${after.underruns - before.underruns} underruns, ${after.overruns - before.overruns} overruns`);
+      if (glitched === 0) clean = { before, after };
+    }
+    console.log(`stalled capture, 2 s stretches after the lock: ${stretches.join('; ')}`);
+    expect(clean).toBeDefined(); // else the machine glitched in every one of 10 stretches
+    expect(clean!.after.underruns).toBe(clean!.before.underruns);
+    expect(clean!.after.overruns).toBe(clean!.before.overruns);
     const after = input();
-    await new Promise((r) => setTimeout(r, 250)); // let the poll deliver the event
+    await new Promise((r) => setTimeout(r, 250)); // let the poll deliver the events
     // One re-sync for the stall: no more, unless the machine itself stalled too, which this
     // machine's hypervisor does now and then for a period or more. A stall of JACK's (its driver
     // woke late: jackd reports it, the freeze's own among them) can take a re-sync of its own, and
@@ -161,9 +182,6 @@ it('a capture device that stalls (its JACK server frozen for 1.5 s) recovers wit
     expect(own.every((r) => r.id === capture.id)).toBe(true);
     expect(own.length).toBeGreaterThanOrEqual(1);
     expect(own.length).toBeLessThanOrEqual(Math.max(1, deviceStalls));
-    // Back to normal: nothing lost or padded since it locked again.
-    expect(after.underruns).toBe(settled.underruns);
-    expect(after.overruns).toBe(settled.overruns);
     expect(after.device!.failed).toBe(false);
   } finally {
     await mixer.close();
