@@ -11,6 +11,7 @@
 #include "common/stats.hpp"
 #include "common/sysload.hpp"
 #include "rings/common.hpp"
+#include "rings/interruptions.hpp"
 
 namespace ringmix::bench::rings {
 
@@ -31,9 +32,13 @@ struct CaseAgg {
 
   std::vector<double> othersLoad, stealLoad;    // per repetition (both passes)
   std::vector<double> repP50, repP99, repP999;  // producer percentiles of each timed pass (ns)
+  std::vector<double> repP999Outside;           // the same outside the host's interruptions
   std::vector<double> rtt;                      // core-to-core round trip just before each rep
 
-  Summary producer;  // filled by finish()
+  Summary producer;                     // filled by finish()
+  OutsideInterruptions producerOutside;  // likewise, with interrupted operations set aside
+  std::size_t interruptedExpected = 0;   // summed over the repetitions, each at its own probe's rate
+  double minInterruptionNs = 1e18;       // the shortest interruption any of their probes saw
   double medianThroughput = 0, bestThroughput = 0;
 
   void addLoad(const LoadProbe::Sample& a, const LoadProbe::Sample& b) {
@@ -47,16 +52,20 @@ struct CaseAgg {
   }
   // Pools one timed pass's operation times and keeps its own percentiles (to show drift between
   // repetitions and to pair cases that ran back to back).
-  void addTicks(const std::vector<Tick>& t, double nsPerTick) {
+  void addTicks(const std::vector<Tick>& t, double nsPerTick, const Interruptions& irq) {
     opTicks.insert(opTicks.end(), t.begin(), t.end());
     std::vector<Tick> copy = t;
     const auto s = summarize(copy, nsPerTick);
     repP50.push_back(s.p50);
     repP99.push_back(s.p99);
     repP999.push_back(s.p999);
+    const std::size_t expected = expectedInterruptions(t, nsPerTick, irq);
+    repP999Outside.push_back(summarizeOutsideInterruptions(t, nsPerTick, expected, irq.minCostNs).summary.p999);
+    interruptedExpected += expected;
+    if (irq.count) minInterruptionNs = std::min(minInterruptionNs, irq.minCostNs);
   }
-  void addTimed(RunResult& r, double nsPerTick) {
-    addTicks(r.opTicks, nsPerTick);
+  void addTimed(RunResult& r, double nsPerTick, const Interruptions& irq) {
+    addTicks(r.opTicks, nsPerTick, irq);
     refusedTicks.insert(refusedTicks.end(), r.refusedTicks.begin(), r.refusedTicks.end());
     ops += r.ops;
     partialOps += r.partialOps;
@@ -64,15 +73,16 @@ struct CaseAgg {
     unrecorded += r.unrecorded;
   }
   // One SPSC repetition: throughput from the untimed pass, operation times from the timed one.
-  void addSpsc(RunResult& untimed, RunResult& timed, double nsPerTick) {
+  void addSpsc(RunResult& untimed, RunResult& timed, double nsPerTick, const Interruptions& irq) {
     addThroughput(untimed.seconds);
-    addTimed(timed, nsPerTick);
+    addTimed(timed, nsPerTick, irq);
     verifiedSamples += untimed.verifiedSamples + timed.verifiedSamples;
   }
   // One SpmcRing repetition: the same, plus the readers' totals of both passes.
-  void addSpmc(const SpmcResult& untimed, const SpmcResult& timed, double nsPerTick) {
+  void addSpmc(const SpmcResult& untimed, const SpmcResult& timed, double nsPerTick,
+               const Interruptions& irq) {
     addThroughput(untimed.seconds);
-    addTicks(timed.opTicks, nsPerTick);
+    addTicks(timed.opTicks, nsPerTick, irq);
     ops += timed.opTicks.size();
     if (readerTotals.empty()) readerTotals.resize(timed.readers.size());
     for (const SpmcResult* r : {&untimed, &timed}) {
@@ -87,6 +97,7 @@ struct CaseAgg {
     }
   }
   void finish(double nsPerTick) {
+    producerOutside = summarizeOutsideInterruptions(opTicks, nsPerTick, interruptedExpected, minInterruptionNs);
     producer = summarize(opTicks, nsPerTick);
     medianThroughput = median(throughput);
     bestThroughput =

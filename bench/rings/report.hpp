@@ -11,6 +11,7 @@
 #include "common/sysload.hpp"
 #include "rings/aggregate.hpp"
 #include "rings/common.hpp"
+#include "rings/interruptions.hpp"
 
 namespace ringmix::bench::rings {
 
@@ -23,6 +24,11 @@ struct Results {
   std::vector<CaseAgg> spmc;    // report order
   std::vector<Json> spscFloor;  // machine tail floor per chunk size
   Json spmcFloor;
+  // The host's interruptions of the producer CPU: the current repetition's probe (its cases use
+  // it), and every probe's gaps pooled for the report.
+  Interruptions irq, irqPooled;
+  std::vector<double> irqCosts, irqRateEachRep;
+  double irqSeconds = 0;
   LoadProbe::Sample loadStart;
   Failures failures;
 
@@ -44,6 +50,9 @@ inline std::string chunkKey(std::size_t chunkIdx) {
 // machine.cpp: the machine's own interruption tail for an operation of opNs (a timed spin on the
 // producer CPU), and the "machine" object (build, timer, placement, noise during the run).
 Json floorJson(Env& env, double opNs, std::size_t samples);
+// machine.cpp: spins on the producer CPU for `seconds`, timing every gap in the loop (appended to
+// `costs`, in ns).
+Interruptions probeInterruptions(Env& env, double seconds, std::vector<double>& costs);
 Json machineJson(const Env& env, const Results& res);
 // report.cpp: the "config", "spsc", "spsc_summary" and "spmc" objects.
 Json configJson(const Results& res);
