@@ -34,7 +34,7 @@ TEST_CASE("the expected count is the rate times the operations' total time, roun
   CHECK(expectedInterruptions(t, 1.0, Interruptions{}) == 0);  // no probe: nothing expected
 }
 
-TEST_CASE("interrupted operations over 0.1 % make the raw p99.9 the host's; set aside, the queue's shows") {
+TEST_CASE("interrupted operations over 0.1 % make the raw p99.9 the host's, and set aside the queue's shows") {
   std::vector<Tick> t = ops(10000, 12);  // 12 of 10012 (0.12 %) hit
   std::vector<Tick> raw = t;
   CHECK(summarize(raw, 1.0).p999 == 40000);

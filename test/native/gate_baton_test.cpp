@@ -30,7 +30,7 @@ TEST_CASE("CallbackGate: open lets callbacks in, closed keeps them out for good"
   CHECK(g.closed());
 }
 
-TEST_CASE("Baton: one holder at a time; a scope gives it back") {
+TEST_CASE("Baton: one holder at a time, and a scope gives it back") {
   Baton b;
   {
     BatonScope first(b);
