@@ -12,10 +12,12 @@ export interface SoakConfig {
   warmupMs: number;
   sampleRate: number;
   /**
-   * The mixer's period and JACK's (`--period N`). Default 1024 (21.3 ms): this project's machines
-   * are virtual, and their hypervisor stalls a CPU for up to ~10 ms several times a minute (see
-   * steal.ts), which no scheduling inside can prevent. At 256 frames (5.3 ms) those stalls alone
-   * are xruns; 1024 rides over them with room, so a failure means ringmix, not the host. On real
+   * The mixer's period and JACK's (`--period N`). Default 2048 (42.7 ms): this project's machines
+   * are virtual, and their hypervisor takes a CPU away for 5–10 ms once or twice a minute and for
+   * 15–30 ms a few times in ten minutes, unreported (freezes.ts measures it), which no scheduling
+   * inside can prevent. At 1024 frames (21.3 ms) the long ones alone are xruns: three of four
+   * 10-minute runs had exactly one, each a wake-up 21–29 ms late while JACK's own client missed its
+   * period too. 2048 rides over them with room, so a failure means ringmix, not the host. On real
    * hardware, run it at 256 or less.
    */
   periodFrames: number;
@@ -45,7 +47,7 @@ export function soakConfig(env: NodeJS.ProcessEnv = process.env): SoakConfig {
   const minutes = quick ? 1 : Number(env.RINGMIX_SOAK_MINUTES ?? '10');
   if (!(minutes > 0 && minutes <= 24 * 60)) throw new Error(`soak: minutes must be in (0, 1440], got ${env.RINGMIX_SOAK_MINUTES}`);
   const durationMs = Math.round(minutes * 60000);
-  const periodFrames = Number(env.RINGMIX_SOAK_PERIOD ?? '1024');
+  const periodFrames = Number(env.RINGMIX_SOAK_PERIOD ?? '2048');
   if (!(Number.isInteger(periodFrames) && periodFrames >= 16 && periodFrames <= 4096)) {
     throw new Error(`soak: the period must be a whole number of frames, 16–4096, got ${env.RINGMIX_SOAK_PERIOD}`);
   }

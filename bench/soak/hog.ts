@@ -5,15 +5,17 @@
  * scheduler puts there. It runs in the normal class: the mix's SCHED_FIFO threads preempt it
  * wherever they run, and everything else of ours competes with it fairly.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import { canPin, Witness, type Freeze } from './freezes';
 
 export interface Hog {
   /** The core it is pinned to (null: taskset missing, unpinned). */
   readonly cpu: number | null;
   /** The CPU time it got over its lifetime, as a fraction of one core (about 1 when busy). */
   busyFraction(): number;
+  /** What it witnessed of the machine's freezes on its core (freezes.ts). */
+  freezes(): readonly Freeze[];
   stop(): Promise<void>;
 }
 
@@ -29,15 +31,12 @@ function cpuSeconds(pid: number): number {
 }
 
 export function startHog(): Hog {
-  const cpus = os.availableParallelism();
-  const cpu = cpus - 1;
-  const busy = [process.execPath, '-e', 'for (;;) {}'];
-  const pinned = spawnSync('taskset', ['--version']).status === 0;
-  // taskset execs the command: the child's pid is the busy node's own.
-  const child: ChildProcess = pinned
-    ? spawn('taskset', ['-c', String(cpu), ...busy], { stdio: 'ignore' })
-    : spawn(busy[0]!, busy.slice(1), { stdio: 'ignore' });
-  const kill = (): void => void child.kill('SIGKILL');
+  const cpu = os.availableParallelism() - 1;
+  const pinned = canPin();
+  // The busy loop is a freeze witness's (freeze-witness.js): a few µs of bookkeeping a millisecond.
+  const witness = new Witness(pinned ? cpu : null, 'busy');
+  const pid = witness.child.pid!;
+  const kill = (): void => void witness.child.kill('SIGKILL');
   process.once('exit', kill); // never leave a busy process behind
   const started = performance.now();
   let cpuAtStop = Number.NaN;
@@ -45,18 +44,16 @@ export function startHog(): Hog {
   return {
     cpu: pinned ? cpu : null,
     busyFraction: () => {
-      const cpuS = Number.isNaN(cpuAtStop) ? cpuSeconds(child.pid!) : cpuAtStop;
+      const cpuS = Number.isNaN(cpuAtStop) ? cpuSeconds(pid) : cpuAtStop;
       const wallS = (Number.isNaN(wallAtStop) ? performance.now() : wallAtStop) - started;
       return cpuS / (wallS / 1000);
     },
+    freezes: () => witness.freezes(),
     stop: async () => {
-      cpuAtStop = cpuSeconds(child.pid!);
+      cpuAtStop = cpuSeconds(pid);
       wallAtStop = performance.now();
       process.removeListener('exit', kill);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
+      await witness.stop();
     },
   };
 }

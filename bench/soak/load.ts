@@ -1,5 +1,5 @@
 /**
- * The load: one mixer on its own real-time clock (48 kHz, 256-frame periods, the limiter on) with
+ * The load: one mixer on its own real-time clock (48 kHz, the soak's period, the limiter on) with
  * 32 inputs and every kind of consumer at once, built from the public API only.
  *
  * - 23 generators, each a virtual device on a clock of its own (skews from ±20 to ±1000 ppm, so

@@ -7,6 +7,7 @@
  */
 import type { SoakConfig } from './config';
 import { grown, type Counts, type Snapshot } from './counters';
+import type { freezeReport } from './freezes';
 import type { JobTimes } from './job-times';
 import type { ListenerStats } from './listener';
 import { MAX_GROWTH, type MemoryReport } from './memory';
@@ -32,7 +33,9 @@ export interface RunFacts {
   measuredS: number;
   ready: Snapshot;
   end: Snapshot;
-  xrunEvents: { atS: number; overUs: number; skippedCycles: number }[];
+  /** Each with the host freezes witnessed within a second of it (freezes.ts). */
+  xrunEvents: { atS: number; overUs: number; skippedCycles: number; hostFreezesMs: number[] }[];
+  hostFreezes: ReturnType<typeof freezeReport>;
   deviceErrors: string[];
   lateness: WindowSeries;
   cycleTime: WindowSeries;
@@ -158,6 +161,8 @@ export function buildReport(f: RunFacts): { report: Record<string, unknown>; fai
     gc: { count: f.gc.count, maxMs: round(f.gc.maxMs), totalMs: round(f.gc.totalMs) },
     // The hypervisor's steal time over the run (steal.ts): what no priority inside can prevent.
     hypervisorStealMs: f.steal,
+    // What the witnesses saw of the host taking a CPU unreported (freezes.ts); judged by nothing.
+    hostFreezes: f.hostFreezes,
     metricsPolls: f.polls,
     faderMoves: f.faderMoves,
   };

@@ -17,6 +17,7 @@ import { FaderAutomation } from './automation';
 import { JobTimes } from './job-times';
 import { soakConfig } from './config';
 import { RecorderWatch, snapshot, type Snapshot } from './counters';
+import { freezeReport, freezesNear, startIdleWitnesses, type Freeze, type Witness } from './freezes';
 import { startHog, type Hog } from './hog';
 import { StreamListener } from './listener';
 import { buildLoad, GENERATORS, PUSH_INPUTS, type Load } from './load';
@@ -47,11 +48,13 @@ it(`soak: ${cfg.minutes} min`, async () => {
   let jack: JackServer | null = null;
   let icecast: IcecastServer | null = null;
   let hog: Hog | null = null;
+  let witnesses: Witness[] = [];
   let load: Load | null = null;
   try {
     jack = await startJack(cfg.sampleRate, cfg.periodFrames, undefined, { realtime: cfg.jackRealtime });
     icecast = await startIcecast({ sourcePassword: password, adminPassword: 'soak-admin' });
     hog = startHog();
+    witnesses = startIdleWitnesses(hog.cpu);
     load = buildLoad(cfg, {
       device: { name: 'system', hostApi: JACK },
       recordDir: dir,
@@ -59,7 +62,7 @@ it(`soak: ${cfg.minutes} min`, async () => {
       streamPassword: password,
     });
     const { mixer } = load;
-    const xrunEvents: { atS: number; overUs: number; skippedCycles: number }[] = [];
+    const xrunEvents: { atS: number; overUs: number; skippedCycles: number; atMs: number }[] = [];
     const deviceErrors: string[] = [];
     const recorder = new RecorderWatch(load);
     const feed = new PushFeed(load.push, cfg.sampleRate, cfg.pushLeadMs, cfg.pushEveryMs);
@@ -69,7 +72,7 @@ it(`soak: ${cfg.minutes} min`, async () => {
     const sampler = new Sampler(mixer, cfg.durationMs, cfg.pollHz, cfg.rssEveryMs);
     const jobs = new JobTimes(performance.now());
     mixer.on('xrun', (e) => {
-      xrunEvents.push({ atS: round(sampler.elapsedMs() / 1000, 2), overUs: e.overUs, skippedCycles: e.skippedCycles });
+      xrunEvents.push({ atS: round(sampler.elapsedMs() / 1000, 2), overUs: e.overUs, skippedCycles: e.skippedCycles, atMs: performance.now() });
       log(`xrun at ${round(sampler.elapsedMs() / 1000, 2)} s: ${e.overUs} µs over, ${e.skippedCycles} cycles skipped`);
     });
     mixer.on('deviceError', (e) => void deviceErrors.push(e.message));
@@ -95,6 +98,7 @@ it(`soak: ${cfg.minutes} min`, async () => {
     }
     listener.start(icecast.url(MOUNT));
     const readyAfterMs = sampler.elapsedMs();
+    const readyAtMs = performance.now();
     sampler.markReady();
     jobs.reset();
     const readySnap: Snapshot = snapshot(load, mixer.metrics(), recorder, jack.xruns());
@@ -109,9 +113,11 @@ it(`soak: ${cfg.minutes} min`, async () => {
         const m = sampler.last();
         const lost = lossList(readySnap, snapshot(load, m, recorder, jack!.xruns()));
         const mem = process.memoryUsage.rss() / 2 ** 20;
+        const frozen = [...hog.freezes(), ...witnesses.flatMap((w) => w.freezes())].filter((f) => f.atMs >= readyAtMs);
         log(
           `${round(sampler.elapsedMs() / 1000, 0)}/${cfg.durationMs / 1000} s: xruns ${m.xruns}, late max ${round(m.lateUs.max)} µs, ` +
-            `losses ${lost.length ? lost.join(', ') : 'none'}, RSS ${round(mem)} MB, event loop max ${round(sampler.eventLoop().maxMs)} ms, steal ${round(sampler.steal().totalMs)} ms`,
+            `losses ${lost.length ? lost.join(', ') : 'none'}, RSS ${round(mem)} MB, event loop max ${round(sampler.eventLoop().maxMs)} ms, steal ${round(sampler.steal().totalMs)} ms, ` +
+            `host freezes ${frozen.length} (longest ${round(frozen.reduce((m, f) => Math.max(m, f.ms), 0))} ms)`,
         );
       }
     }
@@ -127,6 +133,8 @@ it(`soak: ${cfg.minutes} min`, async () => {
     await load.stream.stop();
     const rec = await load.recorder.stop();
     const runS = sampler.elapsedMs() / 1000;
+    const freezes: Freeze[] = [...hog.freezes(), ...witnesses.flatMap((w) => w.freezes())];
+    const toS = (ms: number): number => (ms - (performance.now() - sampler.elapsedMs())) / 1000;
     await mixer.close();
     load = null;
 
@@ -142,6 +150,7 @@ it(`soak: ${cfg.minutes} min`, async () => {
         pushLeadMs: cfg.pushLeadMs,
         metricsPollHz: cfg.pollHz,
         hog: { cpu: hog.cpu, busyFraction: round(hog.busyFraction(), 2) },
+        freezeWitnesses: [hog.cpu, ...witnesses.map((w) => w.cpu)],
         machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', loadAvg: os.loadavg().map((x) => round(x, 2)) },
         addon: buildInfo().version,
         setupS: round(setupS, 1),
@@ -150,7 +159,8 @@ it(`soak: ${cfg.minutes} min`, async () => {
       measuredS,
       ready: readySnap,
       end: endSnap,
-      xrunEvents,
+      xrunEvents: xrunEvents.map(({ atMs, ...e }) => ({ ...e, hostFreezesMs: freezesNear(freezes, atMs).map((f) => f.ms) })),
+      hostFreezes: freezeReport(freezes, readyAtMs, toS),
       deviceErrors,
       lateness: sampler.lateness(),
       cycleTime: sampler.cycleTime(),
@@ -185,6 +195,7 @@ it(`soak: ${cfg.minutes} min`, async () => {
   } finally {
     if (load) await load.mixer.close();
     await hog?.stop();
+    await Promise.all(witnesses.map((w) => w.stop()));
     await icecast?.stop();
     await jack?.stop();
     fs.rmSync(dir, { recursive: true, force: true });

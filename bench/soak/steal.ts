@@ -1,9 +1,9 @@
 /**
  * The hypervisor's steal time (/proc/stat): how long this virtual machine's CPUs were runnable but
  * not running because the host ran something else. No priority inside the guest helps against it:
- * a SCHED_FIFO thread on a stolen CPU waits like any other (cyclictest at priority 80 on the
- * project's 2-vCPU machine: wake-ups up to 10 ms late, several a minute, adding up to the steal
- * time). The soak reports it beside its xruns, so that one can be told from an engine problem.
+ * a SCHED_FIFO thread on a stolen CPU waits like any other. The soak reports it beside its xruns,
+ * so that one can be told from an engine problem. Not every hypervisor reports it: this project's
+ * reads 0 while it freezes CPUs for tens of ms, which the freeze witnesses (freezes.ts) measure.
  */
 import fs from 'node:fs';
 
