@@ -7,9 +7,10 @@
  * Why the soak needs them: some hypervisors take a virtual CPU away without telling the guest.
  * This project's machines (a shadow-paging hypervisor) report no steal time at all (steal.ts reads
  * 0), yet freeze a CPU for 15–30 ms every few minutes, a SCHED_FIFO thread and JACK's client with
- * it, mostly a CPU that was idle (a halted virtual CPU the host is slow to give back). The engine sees such a freeze only as a late wake-up; the witnesses say whether the machine
- * was frozen at that moment, so the report can tell the host's stalls from ringmix's own. They
- * judge nothing: the verdict counts every xrun.
+ * it, mostly a CPU that was idle (a halted virtual CPU the host is slow to give back). The engine
+ * sees such a freeze only as a late wake-up; the witnesses say whether the machine was frozen at
+ * that moment, so the report can tell the host's stalls from ringmix's own. They judge nothing:
+ * the verdict counts every xrun.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -30,7 +31,7 @@ export function canPin(): boolean {
   return spawnSync('taskset', ['--version']).status === 0;
 }
 
-/** A witness process on `cpu` (null: unpinned, then it witnesses nothing a CPU's own). */
+/** A witness process pinned to `cpu` (null: no taskset here; it then reports whichever CPU it ran on, as -1). */
 export class Witness {
   readonly cpu: number | null;
   readonly child: ChildProcess;
@@ -41,7 +42,8 @@ export class Witness {
     this.cpu = cpu;
     const cmd = [process.execPath, SCRIPT, mode, String(FREEZE_THRESHOLD_MS)];
     // taskset execs the command: the child's pid is the witness's own.
-    this.child = cpu === null ? spawn(cmd[0]!, cmd.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] }) : spawn('taskset', ['-c', String(cpu), ...cmd], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [file, ...args] = cpu === null ? cmd : ['taskset', '-c', String(cpu), ...cmd];
+    this.child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     // Epoch ms from the child, onto this process's performance.now() base.
     const epochToPerf = Date.now() - performance.now();
     this.child.stdout!.setEncoding('latin1').on('data', (chunk: string) => {
@@ -66,7 +68,7 @@ export class Witness {
   }
 }
 
-/** The freezes after `fromMs` (performance.now() base), summed up for the report; xruns get the freeze they fell in. */
+/** The report's summary of the freezes from `fromMs` on (performance.now() base); `toS` puts a time on the report's scale. */
 export function freezeReport(all: readonly Freeze[], fromMs: number, toS: (ms: number) => number) {
   const after = all.filter((f) => f.atMs >= fromMs).sort((a, b) => a.atMs - b.atMs);
   return {
