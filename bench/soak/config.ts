@@ -13,12 +13,12 @@ export interface SoakConfig {
   sampleRate: number;
   /**
    * The mixer's period and JACK's (`--period N`). Default 2048 (42.7 ms): this project's machines
-   * are virtual, and their hypervisor takes a CPU away for 5–10 ms one to three times a minute and for
-   * 15–30 ms a few times in ten minutes, unreported (freezes.ts measures it), which no scheduling
-   * inside can prevent. At 1024 frames (21.3 ms) the long ones alone are xruns: three of four
-   * 10-minute runs had exactly one, each a wake-up 21–29 ms late while JACK's own client missed its
-   * period too. 2048 rides over them with room, so a failure means ringmix, not the host. On real
-   * hardware, run it at 256 or less.
+   * are virtual, and their hypervisor takes a CPU away for 5–10 ms one to three times a minute and
+   * for 15–30 ms a few times in ten minutes, unreported (freezes.ts measures it), which no
+   * scheduling inside can prevent. At 1024 frames (21.3 ms) the long ones alone are xruns: three of
+   * four 10-minute runs had exactly one, each a wake-up 21–29 ms late while JACK's own client
+   * missed its period too. 2048 rides over them with room, so a failure means ringmix, not the
+   * host. On real hardware, run it at 256 or less.
    */
   periodFrames: number;
   /** jackd in real-time mode (needs root here): a JACK server in the normal class misses periods on a busy machine. */
