@@ -68,6 +68,11 @@ export class Witness {
   }
 }
 
+/** Every freeze the given witnesses (the hog among them) have seen so far. */
+export function gather(witnesses: readonly { freezes(): readonly Freeze[] }[]): Freeze[] {
+  return witnesses.flatMap((w) => w.freezes());
+}
+
 /** The report's summary of the freezes from `fromMs` on (performance.now() base); `toS` puts a time on the report's scale. */
 export function freezeReport(all: readonly Freeze[], fromMs: number, toS: (ms: number) => number) {
   const after = all.filter((f) => f.atMs >= fromMs).sort((a, b) => a.atMs - b.atMs);

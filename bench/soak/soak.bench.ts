@@ -17,7 +17,7 @@ import { FaderAutomation } from './automation';
 import { JobTimes } from './job-times';
 import { soakConfig } from './config';
 import { RecorderWatch, snapshot, type Snapshot } from './counters';
-import { freezeReport, freezesNear, startIdleWitnesses, type Freeze, type Witness } from './freezes';
+import { freezeReport, freezesNear, gather, startIdleWitnesses, type Witness } from './freezes';
 import { startHog, type Hog } from './hog';
 import { StreamListener } from './listener';
 import { buildLoad, GENERATORS, PUSH_INPUTS, type Load } from './load';
@@ -55,6 +55,7 @@ it(`soak: ${cfg.minutes} min`, async () => {
     icecast = await startIcecast({ sourcePassword: password, adminPassword: 'soak-admin' });
     hog = startHog();
     witnesses = startIdleWitnesses(hog.cpu);
+    const witnessed = [hog, ...witnesses];
     load = buildLoad(cfg, {
       device: { name: 'system', hostApi: JACK },
       recordDir: dir,
@@ -113,7 +114,7 @@ it(`soak: ${cfg.minutes} min`, async () => {
         const m = sampler.last();
         const lost = lossList(readySnap, snapshot(load, m, recorder, jack!.xruns()));
         const mem = process.memoryUsage.rss() / 2 ** 20;
-        const frozen = [...hog.freezes(), ...witnesses.flatMap((w) => w.freezes())].filter((f) => f.atMs >= readyAtMs);
+        const frozen = gather(witnessed).filter((f) => f.atMs >= readyAtMs);
         log(
           `${round(sampler.elapsedMs() / 1000, 0)}/${cfg.durationMs / 1000} s: xruns ${m.xruns}, late max ${round(m.lateUs.max)} µs, ` +
             `losses ${lost.length ? lost.join(', ') : 'none'}, RSS ${round(mem)} MB, event loop max ${round(sampler.eventLoop().maxMs)} ms, steal ${round(sampler.steal().totalMs)} ms, ` +
@@ -133,7 +134,7 @@ it(`soak: ${cfg.minutes} min`, async () => {
     await load.stream.stop();
     const rec = await load.recorder.stop();
     const runS = sampler.elapsedMs() / 1000;
-    const freezes: Freeze[] = [...hog.freezes(), ...witnesses.flatMap((w) => w.freezes())];
+    const freezes = gather(witnessed);
     const toS = (ms: number): number => (ms - (performance.now() - sampler.elapsedMs())) / 1000;
     await mixer.close();
     load = null;
